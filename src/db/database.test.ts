@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { after, before, it } from 'node:test';
+import { sql } from 'kysely';
+import { forEachEngine, openTestDatabase } from '../../test/support/databases.js';
+import type { Database } from './database.js';
+import { loadMigrations, migrate } from './migrate.js';
+import { withLease } from './lease.js';
+
+forEachEngine('database', (engine) => {
+  let d: Database;
+  before(async () => {
+    d = await openTestDatabase(engine);
+  });
+  after(async () => d.close());
+
+  it('records every migration once and applies nothing the second time', async () => {
+    const rows = await d.db.selectFrom('schema_migrations').select(['version', 'name']).orderBy('version').execute();
+    assert.deepEqual(
+      rows.map((r) => r.version),
+      loadMigrations().map((m) => m.version),
+    );
+    assert.deepEqual(await migrate(d), []);
+  });
+
+  it('refuses to run when an applied migration was edited', async () => {
+    const edited = loadMigrations().map((m, i) => (i === 0 ? { ...m, checksum: 'x' } : m));
+    await assert.rejects(migrate(d, edited), /was edited after it was applied/);
+  });
+
+  it('keeps concurrent transactions isolated from each other', async () => {
+    await sql`create table if not exists t_iso (n integer)`.execute(d.db);
+    const slow = d.db.transaction().execute(async (tx) => {
+      await sql`insert into t_iso values (1)`.execute(tx);
+      await new Promise((r) => setTimeout(r, 30));
+      throw new Error('roll back');
+    });
+    const other = d.db.transaction().execute(async (tx) => {
+      await sql`insert into t_iso values (2)`.execute(tx);
+    });
+    await assert.rejects(slow, /roll back/);
+    await other;
+    const rows = await sql<{ n: number }>`select n from t_iso order by n`.execute(d.db);
+    assert.deepEqual(rows.rows.map((r) => r.n), [2]);
+  });
+
+  it('gives a job lease to one holder until it expires', async () => {
+    const t0 = new Date('2026-01-01T00:00:00Z');
+    assert.equal(await withLease(d.db, 'job', 'a', t0, 1000), true);
+    assert.equal(await withLease(d.db, 'job', 'b', new Date(t0.getTime() + 500), 1000), false);
+    assert.equal(await withLease(d.db, 'job', 'a', new Date(t0.getTime() + 500), 1000), true);
+    assert.equal(await withLease(d.db, 'job', 'b', new Date(t0.getTime() + 2000), 1000), true);
+  });
+
+  it('returns int8 and numeric as numbers on both engines', async () => {
+    const r = await sql<{ a: number; b: number }>`select 5::int8 as a, 2.5::numeric as b`.execute(d.db);
+    assert.deepEqual(r.rows[0], { a: 5, b: 2.5 });
+  });
+});

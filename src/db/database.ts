@@ -1,0 +1,113 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { PGliteDialect, pgliteMutex } from './pglite.dialect.js';
+import type { DB } from './schema.js';
+
+/** Runs a multi-statement SQL script and parameterised queries inside one transaction (migrations use it). */
+export interface ScriptTx {
+  exec(script: string): Promise<void>;
+  query<R>(text: string, params?: unknown[]): Promise<R[]>;
+}
+
+export interface Database {
+  readonly db: Kysely<DB>;
+  readonly kind: 'pglite' | 'postgres';
+  /** Runs `fn` in a transaction of its own, with the raw script API the migration runner needs. */
+  scriptTransaction<T>(fn: (tx: ScriptTx) => Promise<T>): Promise<T>;
+  /** A cheap round trip, for /health. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** PostgreSQL connection string; when absent, PGlite under `dataDir/pglite` (or in memory if dataDir is null). */
+  databaseUrl?: string | undefined;
+  dataDir?: string | null;
+  poolSize?: number;
+}
+
+const INT8 = 20;
+const NUMERIC = 1700;
+
+/** Opens the node's database: PGlite (embedded, default) or a PostgreSQL server when a URL is given. */
+export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts.poolSize ?? 10) : openPGlite(opts.dataDir ?? null);
+}
+
+async function openPGlite(dataDir: string | null): Promise<Database> {
+  let dir: string | undefined;
+  if (dataDir) {
+    dir = join(dataDir, 'pglite');
+    mkdirSync(dir, { recursive: true });
+  }
+  // int8 and numeric come back as numbers on both engines, so stores see the same shapes.
+  const client = await PGlite.create({
+    ...(dir ? { dataDir: dir } : {}),
+    parsers: { [INT8]: (v: string) => Number(v), [NUMERIC]: (v: string) => Number(v) },
+  });
+  const db = new Kysely<DB>({ dialect: new PGliteDialect(client) });
+  const mutex = pgliteMutex(client);
+  return {
+    db,
+    kind: 'pglite',
+    async scriptTransaction(fn) {
+      const release = await mutex.acquire();
+      try {
+        return await client.transaction(async (tx) =>
+          fn({
+            exec: async (s) => void (await tx.exec(s)),
+            query: async <R>(t: string, p: unknown[] = []) => (await tx.query<R>(t, p)).rows,
+          }),
+        );
+      } finally {
+        release();
+      }
+    },
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    async close() {
+      await db.destroy();
+      await client.close();
+    },
+  };
+}
+
+async function openPostgres(connectionString: string, max: number): Promise<Database> {
+  const types = {
+    getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+      oid === INT8 || oid === NUMERIC ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+  };
+  const pool = new pg.Pool({ connectionString, max, types });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    kind: 'postgres',
+    async scriptTransaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const out = await fn({
+          exec: async (s) => void (await client.query(s)),
+          query: async <R>(t: string, p: unknown[] = []) => (await client.query(t, p)).rows as R[],
+        });
+        await client.query('COMMIT');
+        return out;
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      } finally {
+        client.release();
+      }
+    },
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,139 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** Row types of every table, mirroring migrations/. The database module owns the schema; contexts use their tables. */
+type Json = ColumnType<unknown, string, string>;
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type TsVector = ColumnType<string, never, never>;
+
+export interface NodeKeysTable {
+  kid: string;
+  public_jwk: Json;
+  private_jwk_enc: string;
+  created_at: Timestamp;
+  retired_at: Timestamp | null;
+}
+
+export interface NodeIdentityTable {
+  did: string;
+  profile: Json;
+  credential: string;
+  updated_at: Timestamp;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  name: string;
+  prefix: string;
+  key_hash: string;
+  scopes: Json;
+  created_at: Timestamp;
+  revoked_at: Timestamp | null;
+  last_used_at: Timestamp | null;
+}
+
+export interface ParticipantsTable {
+  did: string;
+  name: string;
+  roles: Json;
+  endpoints: Json;
+  did_document: Json;
+  credential: string;
+  self_description: Json;
+  status: 'active' | 'suspended';
+  status_reason: string | null;
+  verified_at: Timestamp;
+  added_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface SeenTokensTable {
+  issuer: string;
+  jti: string;
+  expires_at: Timestamp;
+}
+
+export interface CatalogResourcesTable {
+  id: string;
+  kind: 'dataset' | 'software-service' | 'infrastructure-service';
+  title: Json;
+  description: Json;
+  keywords: Json;
+  themes: Json;
+  languages: Json;
+  license: string | null;
+  publisher: string | null;
+  contains_personal_data: boolean;
+  details: Json;
+  sort_title: string;
+  search_text: string;
+  fts_en: TsVector;
+  fts_fr: TsVector;
+  version: number;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface OfferingsTable {
+  id: string;
+  title: Json;
+  description: Json;
+  policy: Json;
+  pricing: Json | null;
+  version: number;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface OfferingResourcesTable {
+  offering_id: string;
+  resource_id: string;
+}
+
+export interface FederatedDatasetsTable {
+  participant_did: string;
+  dataset_id: string;
+  dataset: Json;
+  title: string;
+  search_text: string;
+  fts_en: TsVector;
+  fts_fr: TsVector;
+  source_address: string;
+  fetched_at: Timestamp;
+}
+
+export interface FederatedSourcesTable {
+  participant_did: string;
+  source_address: string;
+  last_crawl_at: Timestamp;
+  last_status: 'ok' | 'failed';
+  last_error: string | null;
+  dataset_count: number;
+}
+
+export interface JobLeasesTable {
+  name: string;
+  holder: string;
+  lease_until: Timestamp;
+}
+
+export interface SchemaMigrationsTable {
+  version: number;
+  name: string;
+  checksum: string;
+  applied_at: Generated<Date>;
+}
+
+export interface DB {
+  node_keys: NodeKeysTable;
+  node_identity: NodeIdentityTable;
+  api_keys: ApiKeysTable;
+  participants: ParticipantsTable;
+  seen_tokens: SeenTokensTable;
+  catalog_resources: CatalogResourcesTable;
+  offerings: OfferingsTable;
+  offering_resources: OfferingResourcesTable;
+  federated_datasets: FederatedDatasetsTable;
+  federated_sources: FederatedSourcesTable;
+  job_leases: JobLeasesTable;
+  schema_migrations: SchemaMigrationsTable;
+}

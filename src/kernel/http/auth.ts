@@ -1,0 +1,59 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError } from '../errors.js';
+import type { Principal, RouteAuth, Scope } from '../principal.js';
+
+/** Implemented by the identity context: turns presented credentials into a principal, or throws an AppError. */
+export interface Authenticator {
+  operator(apiKey: string): Promise<Extract<Principal, { kind: 'operator' }>>;
+  participant(bearerToken: string): Promise<Extract<Principal, { kind: 'participant' }>>;
+}
+
+/** Routes registered by plugins we do not write (the OpenAPI UI) are public by prefix, declared here only. */
+export const PUBLIC_PREFIXES = ['/docs'];
+
+const SCOPE_RANK: Record<Scope, number> = { read: 0, write: 1, admin: 2 };
+const allows = (held: Scope[], needed: Scope) => held.some((s) => SCOPE_RANK[s] >= SCOPE_RANK[needed]);
+
+/**
+ * Installs authentication: every route must declare `config.auth` (startup fails otherwise), and each request
+ * is checked against it before validation or handlers run.
+ */
+export function installAuth(app: FastifyInstance, authenticator: Authenticator): void {
+  app.decorateRequest('principal', null as unknown as Principal);
+  app.addHook('onRoute', (route) => {
+    const declared = route.config?.auth;
+    if (declared) return;
+    if (PUBLIC_PREFIXES.some((p) => route.url.startsWith(p))) {
+      route.config = { ...(route.config ?? {}), auth: 'public' };
+      return;
+    }
+    throw new Error(`route ${route.method} ${route.url} declares no config.auth`);
+  });
+  app.addHook('onRequest', async (request) => {
+    request.principal = { kind: 'anonymous' };
+    const auth = request.routeOptions.config.auth;
+    if (!auth) {
+      // Only the not-found handler has no declared auth; it reveals nothing.
+      return;
+    }
+    request.principal = await authenticate(request, auth, authenticator);
+  });
+}
+
+async function authenticate(request: FastifyRequest, auth: RouteAuth, a: Authenticator): Promise<Principal> {
+  if (auth === 'public') return { kind: 'anonymous' };
+  if (auth === 'dsp') {
+    const header = request.headers.authorization;
+    if (!header) throw new AppError('DS_AUTH_MISSING_CREDENTIALS', 'Authorization: Bearer <token> is required', [{ path: '/headers/authorization', message: 'missing' }]);
+    const m = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!m?.[1]) throw new AppError('DS_AUTH_INVALID_TOKEN', 'Authorization must be "Bearer <token>"', [{ path: '/headers/authorization', message: 'not a bearer token' }]);
+    return a.participant(m[1]);
+  }
+  const key = request.headers['x-api-key'];
+  if (typeof key !== 'string' || key === '') throw new AppError('DS_AUTH_MISSING_CREDENTIALS', 'X-Api-Key header is required', [{ path: '/headers/x-api-key', message: 'missing' }]);
+  const operator = await a.operator(key);
+  if (!allows(operator.scopes, auth.management)) {
+    throw new AppError('DS_AUTH_INSUFFICIENT_SCOPE', `this route needs the "${auth.management}" scope`, [{ path: '/headers/x-api-key', message: `lacks scope ${auth.management}` }]);
+  }
+  return operator;
+}

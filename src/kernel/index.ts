@@ -1,0 +1,10 @@
+import './http/fastify-types.js';
+export * from './result.js';
+export * from './errors.js';
+export * from './error-catalogue.js';
+export * from './clock.js';
+export * from './ids.js';
+export * from './config.js';
+export * from './logger.js';
+export * from './principal.js';
+export * from './http/index.js';

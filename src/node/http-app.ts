@@ -1,0 +1,64 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { AppError, installAuth, sendProblem, toAppError, validatorCompiler, type Authenticator, type Logger } from '../kernel/index.js';
+import { createMetrics, type Metrics } from './metrics.js';
+
+export type App = FastifyInstance<any, any, any, Logger, TypeBoxTypeProvider>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export interface HttpAppOptions {
+  logger: Logger;
+  bodyLimit: number;
+  authenticator: Authenticator;
+  title?: string;
+  metrics?: Metrics;
+}
+
+/**
+ * The HTTP shell every node (and every HTTP test) uses: strict validation, problem+json errors, authentication
+ * declared per route, metrics and the OpenAPI document. Contexts register their routes as plugins on it.
+ */
+export async function createHttpApp(opts: HttpAppOptions): Promise<{ app: App; metrics: Metrics }> {
+  const app = Fastify({
+    loggerInstance: opts.logger,
+    bodyLimit: opts.bodyLimit,
+    disableRequestLogging: false,
+    ajv: { customOptions: { removeAdditional: false } },
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
+  app.setValidatorCompiler(validatorCompiler);
+  app.addContentTypeParser(['application/ld+json', 'application/problem+json'], { parseAs: 'string' }, (req, body, done) => {
+    try {
+      done(null, body === '' ? undefined : JSON.parse(body as string));
+    } catch (e) {
+      const err = e as Error & { statusCode?: number; code?: string };
+      err.statusCode = 400;
+      err.code = 'FST_ERR_CTP_INVALID_JSON_BODY';
+      done(err, undefined);
+    }
+  });
+
+  const metrics = opts.metrics ?? createMetrics();
+  metrics.instrument(app);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: opts.title ?? 'dases node', version: '0.1.0', description: 'Management API, Dataspace Protocol 2025-1 endpoints and discovery routes of a dases node.' },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key' },
+          nodeToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT (EdDSA, did:web issuer)' },
+        },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  installAuth(app, opts.authenticator);
+
+  app.setErrorHandler((error, request, reply) => sendProblem(reply, toAppError(error, request)));
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, new AppError('DS_HTTP_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)));
+  return { app, metrics };
+}
