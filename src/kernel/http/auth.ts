@@ -19,7 +19,7 @@ const allows = (held: Scope[], needed: Scope) => held.some((s) => SCOPE_RANK[s] 
  * is checked against it before validation or handlers run.
  */
 export function installAuth(app: FastifyInstance, authenticator: Authenticator): void {
-  app.decorateRequest('principal', null as unknown as Principal);
+  app.decorateRequest('principal', null as never);
   app.addHook('onRoute', (route) => {
     const declared = route.config?.auth;
     if (declared) return;
