@@ -3,11 +3,10 @@
 // end-to-end tests under test/. Store contract suites run on PGlite always and on PostgreSQL when one is
 // available: DASES_TEST_DATABASE_URL if set, otherwise a throwaway cluster started here from the local
 // PostgreSQL binaries (Debian's postgresql package), removed at the end.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, chmodSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { createServer } from 'node:net';
+import { startThrowawayPostgres } from './pg-throwaway.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const tier = process.argv[2]; // undefined = all; 'unit' = src only; 'e2e' = test/ only
@@ -24,54 +23,14 @@ function find(dir, out = []) {
 
 const files = [...(tier === 'e2e' ? [] : find(join(root, 'src'))), ...(tier === 'unit' ? [] : find(join(root, 'test')))].sort();
 
-async function freePort() {
-  return new Promise((res) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => res(port));
-    });
-  });
-}
-
-function pgBin() {
-  const base = '/usr/lib/postgresql';
-  if (!existsSync(base)) return null;
-  const versions = readdirSync(base).filter((v) => existsSync(join(base, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a));
-  return versions[0] ? join(base, versions[0], 'bin') : null;
-}
-
-async function startThrowawayPostgres() {
-  const bin = pgBin();
-  if (!bin) return null;
-  const dir = mkdtempSync(join(tmpdir(), 'dases-pg-'));
-  chmodSync(dir, 0o777);
-  const asPg = process.getuid?.() === 0 ? ['runuser', '-u', 'postgres', '--'] : [];
-  const run = (args) => spawnSync(asPg[0] ?? args[0], asPg.length ? [...asPg.slice(1), ...args] : args.slice(1), { stdio: 'pipe', encoding: 'utf8' });
-  const data = join(dir, 'data');
-  let r = run([join(bin, 'initdb'), '-D', data, '-U', 'dases', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8']);
-  if (r.status !== 0) {
-    process.stderr.write(`could not initdb a throwaway PostgreSQL: ${r.stderr}\n`);
-    return null;
-  }
-  const port = await freePort();
-  r = run([join(bin, 'pg_ctl'), '-D', data, '-w', '-l', join(dir, 'log'), '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300`, 'start']);
-  if (r.status !== 0) {
-    process.stderr.write(`could not start a throwaway PostgreSQL: ${r.stderr}${r.stdout}\n`);
-    return null;
-  }
-  return {
-    url: `postgres://dases@127.0.0.1:${port}/postgres`,
-    stop() {
-      run([join(bin, 'pg_ctl'), '-D', data, '-m', 'immediate', 'stop']);
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
 let pg = null;
 if (!process.env.DASES_TEST_DATABASE_URL) {
   pg = await startThrowawayPostgres();
   if (pg) process.env.DASES_TEST_DATABASE_URL = pg.url;
+}
+if (!process.env.DASES_TEST_DATABASE_URL && process.env.DASES_REQUIRE_POSTGRES) {
+  process.stderr.write('DASES_REQUIRE_POSTGRES is set but no PostgreSQL could be started\n');
+  process.exit(1);
 }
 process.stderr.write(
   process.env.DASES_TEST_DATABASE_URL

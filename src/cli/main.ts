@@ -1,0 +1,93 @@
+import { Command, Option } from 'commander';
+import { createLogger, loadConfig } from '../kernel/index.js';
+import { connect, type CallOptions, type Reply } from './node-client.js';
+
+/** The `dases` command. Management commands are thin clients of the management API (see node-client.ts). */
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command('dases').description('A node of the European Data Space for Education & Skills').showHelpAfterError();
+
+  program
+    .command('start')
+    .description('Run a node (HTTP server, database, background jobs)')
+    .option('--port <n>', 'TCP port (DASES_PORT)')
+    .option('--host <addr>', 'bind address (DASES_HOST)')
+    .option('--data <dir>', 'data directory (DASES_DATA)')
+    .option('--url <url>', 'public base URL (DASES_URL)')
+    .option('--name <name>', 'node name (DASES_NAME)')
+    .option('--log-level <level>', 'log level (DASES_LOG_LEVEL)')
+    .action(async (o: Record<string, string | undefined>) => {
+      const config = loadConfig(process.env, { port: o.port, host: o.host, dataDir: o.data, publicUrl: o.url, name: o.name, logLevel: o.logLevel });
+      const logger = createLogger(config.logLevel);
+      const { buildNode } = await import('../node/node.js');
+      const node = await buildNode({ config, logger });
+      node.startJobs();
+      await node.listen();
+      logger.info({ did: node.did, url: config.publicUrl, database: node.database.kind }, 'dases node started');
+      if (node.identity.generatedAdminKeyFile) logger.info({ file: node.identity.generatedAdminKeyFile }, 'operator API key written');
+      const stop = async (signal: string) => {
+        logger.info({ signal }, 'stopping');
+        await node.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void stop('SIGINT'));
+      process.once('SIGTERM', () => void stop('SIGTERM'));
+    });
+
+  const withClient = (cmd: Command) =>
+    cmd
+      .addOption(new Option('--node <url>', 'URL of the running node (DASES_NODE); default http://127.0.0.1:<DASES_PORT>'))
+      .addOption(new Option('--api-key <key>', 'operator API key (DASES_API_KEY; default <data>/admin-api-key)'))
+      .addOption(new Option('--data <dir>', 'data directory, used when the node is not running (DASES_DATA)'));
+
+  const run = async (cmdOpts: CallOptions, method: string, path: string, body?: unknown) => {
+    const client = await connect(cmdOpts);
+    try {
+      print(await client.call(method, path, body));
+    } finally {
+      await client.close();
+    }
+  };
+
+  const keys = program.command('keys').description('Operator API keys');
+  withClient(keys.command('create').description('Create an API key (printed once)'))
+    .option('--name <name>', 'what the key is for', 'operator')
+    .option('--scopes <list>', 'comma-separated: read, write, admin', 'read,write')
+    .action((o: CallOptions & { name: string; scopes: string }) => run(o, 'POST', '/api/v1/keys', { name: o.name, scopes: o.scopes.split(',').map((s) => s.trim()) }));
+  withClient(keys.command('list')).action((o: CallOptions) => run(o, 'GET', '/api/v1/keys'));
+  withClient(keys.command('revoke <id>')).action((id: string, o: CallOptions) => run(o, 'DELETE', `/api/v1/keys/${encodeURIComponent(id)}`));
+
+  const participants = program.command('participants').description('Trusted participants of this node');
+  withClient(participants.command('add <didOrUrl>').description('Resolve, verify and trust a participant'))
+    .action((target: string, o: CallOptions) => run(o, 'POST', '/api/v1/participants', target.startsWith('did:') ? { did: target } : { url: target }));
+  withClient(participants.command('list')).action((o: CallOptions) => run(o, 'GET', '/api/v1/participants'));
+  withClient(participants.command('suspend <did>'))
+    .option('--reason <text>', 'why', 'suspended by the operator')
+    .action((did: string, o: CallOptions & { reason: string }) => run(o, 'POST', `/api/v1/participants/${encodeURIComponent(did)}/suspend`, { reason: o.reason }));
+  withClient(participants.command('activate <did>')).action((did: string, o: CallOptions) => run(o, 'POST', `/api/v1/participants/${encodeURIComponent(did)}/activate`, {}));
+
+  const catalog = program.command('catalog').description('Local and federated catalog');
+  withClient(catalog.command('crawl').description('Pull the DSP catalogs of trusted participants into the federated catalog')).action((o: CallOptions) =>
+    run(o, 'POST', '/api/v1/federated-catalog/crawl', {}),
+  );
+  withClient(catalog.command('search [text]').description('Search the federated catalog'))
+    .option('--local', 'search the local catalog instead')
+    .action((text: string | undefined, o: CallOptions & { local?: boolean }) => {
+      const q = text ? `?q=${encodeURIComponent(text)}` : '';
+      return run(o, 'GET', o.local ? `/api/v1/catalog/search${q}` : `/api/v1/federated-catalog${q}`);
+    });
+  withClient(catalog.command('request <counterPartyAddress> <counterPartyId>').description("Fetch another node's DSP catalog")).action(
+    (address: string, id: string, o: CallOptions) => run(o, 'POST', '/api/v1/catalog/request', { counterPartyAddress: address, counterPartyId: id }),
+  );
+
+  withClient(program.command('identity').description("This node's DID, self-description and keys")).action((o: CallOptions) => run(o, 'GET', '/api/v1/identity'));
+
+  await program.parseAsync(argv);
+}
+
+function print(reply: Reply): void {
+  const out = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body, null, 2);
+  if (reply.status >= 400) {
+    process.stderr.write(`${out}\n`);
+    process.exitCode = 1;
+  } else process.stdout.write(`${out ?? ''}\n`);
+}

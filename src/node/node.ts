@@ -1,0 +1,122 @@
+import { hostname } from 'node:os';
+import { migrate, openDatabase, type Database } from '../db/index.js';
+import { createCatalog } from '../catalog/index.js';
+import { createDsp } from '../dsp/index.js';
+import { createFederation } from '../federation/index.js';
+import { createIdentity, type Identity } from '../identity/index.js';
+import { createParticipants } from '../participants/index.js';
+import { createLogger, randomIds, systemClock, type Clock, type Config, type IdGenerator, type Logger } from '../kernel/index.js';
+import { createHttpApp, type App } from './http-app.js';
+import { systemRoutes } from './system.routes.js';
+
+export interface NodeOptions {
+  config: Config;
+  clock?: Clock;
+  ids?: IdGenerator;
+  logger?: Logger;
+  fetch?: typeof fetch;
+}
+
+export interface DasesNode {
+  app: App;
+  config: Config;
+  did: string;
+  identity: Identity;
+  database: Database;
+  /** Starts background jobs (federated crawl, token sweeping). The CLI's offline mode does not call it. */
+  startJobs(): void;
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root: opens storage, runs migrations, builds every context from its index.ts and mounts
+ * their routes on one HTTP app. Building is separate from listening so tests and the CLI can use `inject`.
+ */
+export async function buildNode(opts: NodeOptions): Promise<DasesNode> {
+  const { config } = opts;
+  const clock = opts.clock ?? systemClock;
+  const ids = opts.ids ?? randomIds;
+  const logger = opts.logger ?? createLogger(config.logLevel);
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    const applied = await migrate(database);
+    if (applied.length) logger.info({ applied }, 'database migrated');
+    const { db } = database;
+
+    const identity = await createIdentity({
+      db,
+      clock,
+      ids,
+      logger,
+      publicUrl: config.publicUrl,
+      dataDir: config.dataDir,
+      masterKey: config.masterKey,
+      adminApiKey: config.adminApiKey,
+      didCacheTtlSeconds: config.didCacheTtl,
+      profile: {
+        name: config.name,
+        legalName: config.legalName,
+        registrationNumber: config.registrationNumber,
+        headquarters: config.headquarters,
+        legalAddress: config.legalAddress,
+        roles: config.roles,
+        contact: config.contact,
+      },
+      ...(opts.fetch ? { fetch: opts.fetch } : {}),
+    });
+    const participants = createParticipants({ db, clock, logger, identity, ...(opts.fetch ? { fetch: opts.fetch } : {}) });
+    const node = { did: identity.did, name: config.name, publicUrl: config.publicUrl };
+    const catalog = createCatalog({ db, clock, ids, logger, node });
+    const dsp = createDsp({ catalog: catalog.reader, tokens: identity.tokens, node, logger, ...(opts.fetch ? { fetch: opts.fetch } : {}) });
+    const federation = createFederation({
+      db,
+      clock,
+      logger,
+      participants: participants.directory,
+      client: dsp.client,
+      crawlIntervalSeconds: config.crawlInterval,
+      holder: `${hostname()}:${process.pid}:${ids.uuid()}`,
+    });
+
+    const { app, metrics } = await createHttpApp({
+      logger,
+      bodyLimit: config.bodyLimit,
+      authenticator: identity.authenticatorFor(participants.directory),
+      title: `dases node: ${config.name}`,
+    });
+    await app.register(systemRoutes({ database, metrics, did: identity.did }));
+    await app.register(identity.routes);
+    await app.register(participants.routes);
+    await app.register(catalog.routes);
+    await app.register(dsp.routes);
+    await app.register(federation.routes);
+    await app.ready();
+
+    let sweeper: NodeJS.Timeout | undefined;
+    return {
+      app,
+      config,
+      did: identity.did,
+      identity,
+      database,
+      startJobs() {
+        federation.start();
+        sweeper = setInterval(() => void identity.sweepSeenTokens().catch((e) => logger.warn({ err: e }, 'token sweep failed')), 60_000);
+        sweeper.unref();
+      },
+      async listen() {
+        return app.listen({ port: config.port, host: config.host });
+      },
+      async close() {
+        federation.stop();
+        if (sweeper) clearInterval(sweeper);
+        await app.close();
+        await database.close();
+      },
+    };
+  } catch (e) {
+    await database.close().catch(() => undefined);
+    throw e;
+  }
+}
