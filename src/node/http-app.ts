@@ -3,7 +3,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AppError, installAuth, sendProblem, toAppError, validatorCompiler, type Authenticator, type Logger } from '../kernel/index.js';
+import { AppError, installAuth, type RouteEntry, sendProblem, toAppError, validatorCompiler, type Authenticator, type Logger } from '../kernel/index.js';
 import { createMetrics, type Metrics } from './metrics.js';
 
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
@@ -20,7 +20,7 @@ export interface HttpAppOptions {
  * The HTTP shell every node (and every HTTP test) uses: strict validation, problem+json errors, authentication
  * declared per route, metrics and the OpenAPI document. Contexts register their routes as plugins on it.
  */
-export async function createHttpApp(opts: HttpAppOptions): Promise<{ app: App; metrics: Metrics }> {
+export async function createHttpApp(opts: HttpAppOptions): Promise<{ app: App; metrics: Metrics; routes: RouteEntry[] }> {
   const app = Fastify({
     loggerInstance: opts.logger,
     bodyLimit: opts.bodyLimit,
@@ -57,9 +57,9 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<{ app: App; m
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  installAuth(app, opts.authenticator);
+  const routes = installAuth(app, opts.authenticator);
 
   app.setErrorHandler((error, request, reply) => sendProblem(reply, toAppError(error, request)));
   app.setNotFoundHandler((request, reply) => sendProblem(reply, new AppError('DS_HTTP_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)));
-  return { app, metrics };
+  return { app, metrics, routes };
 }

@@ -5,7 +5,7 @@ import { createDsp } from '../dsp/index.js';
 import { createFederation } from '../federation/index.js';
 import { createIdentity, type Identity } from '../identity/index.js';
 import { createParticipants } from '../participants/index.js';
-import { createLogger, randomIds, systemClock, type Clock, type Config, type IdGenerator, type Logger } from '../kernel/index.js';
+import { createLogger, randomIds, systemClock, type Clock, type Config, type IdGenerator, type Logger, type RouteEntry } from '../kernel/index.js';
 import { createHttpApp, type App } from './http-app.js';
 import { systemRoutes } from './system.routes.js';
 
@@ -19,6 +19,8 @@ export interface NodeOptions {
 
 export interface DasesNode {
   app: App;
+  /** Every route with the authentication it declares (the authorisation test walks it). */
+  routes: RouteEntry[];
   config: Config;
   did: string;
   identity: Identity;
@@ -79,7 +81,7 @@ export async function buildNode(opts: NodeOptions): Promise<DasesNode> {
       holder: `${hostname()}:${process.pid}:${ids.uuid()}`,
     });
 
-    const { app, metrics } = await createHttpApp({
+    const { app, metrics, routes } = await createHttpApp({
       logger,
       bodyLimit: config.bodyLimit,
       authenticator: identity.authenticatorFor(participants.directory),
@@ -96,6 +98,7 @@ export async function buildNode(opts: NodeOptions): Promise<DasesNode> {
     let sweeper: NodeJS.Timeout | undefined;
     return {
       app,
+      routes,
       config,
       did: identity.did,
       identity,

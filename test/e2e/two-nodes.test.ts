@@ -33,8 +33,8 @@ forEachEngine('two nodes on loopback', (engine) => {
   };
 
   before(async () => {
-    const envA = engine === 'postgres' ? { DATABASE_URL: await createServerDatabase() } : {};
-    const envB = engine === 'postgres' ? { DATABASE_URL: await createServerDatabase() } : {};
+    const envA: Record<string, string> = engine === 'postgres' ? { DATABASE_URL: await createServerDatabase() } : {};
+    const envB: Record<string, string> = engine === 'postgres' ? { DATABASE_URL: await createServerDatabase() } : {};
     [a, b, c, d] = await Promise.all([
       startNodeProcess('training-body', { ...envA, DASES_LEGAL_NAME: 'Organisme de formation', DASES_HEADQUARTERS: 'FR-IDF' }),
       startNodeProcess('employment-agency', { ...envB, DASES_LEGAL_NAME: 'Mission locale', DASES_HEADQUARTERS: 'FR-ARA' }),

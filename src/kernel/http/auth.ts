@@ -18,16 +18,24 @@ const allows = (held: Scope[], needed: Scope) => held.some((s) => SCOPE_RANK[s] 
  * Installs authentication: every route must declare `config.auth` (startup fails otherwise), and each request
  * is checked against it before validation or handlers run.
  */
-export function installAuth(app: FastifyInstance, authenticator: Authenticator): void {
+export interface RouteEntry {
+  method: string;
+  url: string;
+  auth: RouteAuth;
+}
+
+export function installAuth(app: FastifyInstance, authenticator: Authenticator): RouteEntry[] {
+  const table: RouteEntry[] = [];
   app.decorateRequest('principal', null as never);
   app.addHook('onRoute', (route) => {
-    const declared = route.config?.auth;
-    if (declared) return;
-    if (PUBLIC_PREFIXES.some((p) => route.url.startsWith(p))) {
-      route.config = { ...(route.config ?? {}), auth: 'public' };
-      return;
+    const methods = ([] as string[]).concat(route.method);
+    let auth = route.config?.auth;
+    if (!auth && PUBLIC_PREFIXES.some((p) => route.url.startsWith(p))) {
+      auth = 'public';
+      route.config = { ...(route.config ?? {}), auth };
     }
-    throw new Error(`route ${route.method} ${route.url} declares no config.auth`);
+    if (!auth) throw new Error(`route ${methods.join(',')} ${route.url} declares no config.auth`);
+    for (const method of methods) if (method !== 'HEAD') table.push({ method, url: route.url, auth });
   });
   app.addHook('onRequest', async (request) => {
     request.principal = { kind: 'anonymous' };
@@ -38,6 +46,7 @@ export function installAuth(app: FastifyInstance, authenticator: Authenticator):
     }
     request.principal = await authenticate(request, auth, authenticator);
   });
+  return table;
 }
 
 async function authenticate(request: FastifyRequest, auth: RouteAuth, a: Authenticator): Promise<Principal> {

@@ -1,4 +1,4 @@
 import './fastify-types.js';
 export { validatorCompiler } from './validation.js';
-export { installAuth, PUBLIC_PREFIXES, type Authenticator } from './auth.js';
+export { installAuth, PUBLIC_PREFIXES, type Authenticator, type RouteEntry } from './auth.js';
 export { problemBody, sendProblem, toAppError, fieldErrors, DSP_CONTEXT, PROBLEM_TYPE_BASE } from './problem.js';

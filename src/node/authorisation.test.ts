@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { loadConfig, silentLogger } from '../kernel/index.js';
+import { buildNode, type DasesNode } from './node.js';
+
+/**
+ * Walks every route the node registers: nothing is anonymous except the routes listed here on purpose, every
+ * management route refuses a missing or unknown key and a key whose scope is too weak, and every protocol route
+ * refuses calls without a valid node token.
+ */
+const PUBLIC = new Set(['GET /health', 'GET /metrics', 'GET /.well-known/did.json', 'GET /.well-known/participant.vc', 'GET /.well-known/dspace-version']);
+
+describe('authorisation of every route', () => {
+  let node: DasesNode;
+  let dir: string;
+  const keys: Record<string, string> = {};
+
+  const path = (url: string) => url.replace(/:[A-Za-z]+/g, '00000000-0000-4000-8000-000000000000');
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'dases-authz-'));
+    node = await buildNode({ config: loadConfig({ DASES_ADMIN_API_KEY: 'admin-key-for-tests' }, { dataDir: dir }), logger: silentLogger() });
+    for (const scope of ['read', 'write'] as const) {
+      const res = await node.app.inject({ method: 'POST', url: '/api/v1/keys', headers: { 'x-api-key': 'admin-key-for-tests' }, payload: { name: scope, scopes: [scope] } });
+      assert.equal(res.statusCode, 201, res.body);
+      keys[scope] = res.json().key;
+    }
+  });
+  after(async () => {
+    await node.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps public only the discovery, health and documentation routes', () => {
+    const open = node.routes.filter((r) => r.auth === 'public' && !r.url.startsWith('/docs')).map((r) => `${r.method} ${r.url}`);
+    assert.deepEqual(new Set(open), PUBLIC);
+  });
+
+  it('refuses management routes without a key, with an unknown key and with too weak a scope', async () => {
+    const managed = node.routes.filter((r) => typeof r.auth === 'object');
+    assert.ok(managed.length > 10);
+    for (const r of managed) {
+      const url = path(r.url);
+      const method = r.method as 'GET';
+      const none = await node.app.inject({ method, url });
+      assert.equal(none.statusCode, 401, `${r.method} ${r.url} without key`);
+      assert.equal(none.json().code, 'DS_AUTH_MISSING_CREDENTIALS');
+      assert.match(none.headers['content-type'] as string, /problem\+json/);
+      const unknown = await node.app.inject({ method, url, headers: { 'x-api-key': 'dases_not-a-key' } });
+      assert.equal(unknown.statusCode, 401, `${r.method} ${r.url} unknown key`);
+      assert.equal(unknown.json().code, 'DS_AUTH_INVALID_API_KEY');
+      const needed = (r.auth as { management: string }).management;
+      const weaker = needed === 'admin' ? keys.write : needed === 'write' ? keys.read : undefined;
+      if (weaker) {
+        const res = await node.app.inject({ method, url, headers: { 'x-api-key': weaker } });
+        assert.equal(res.statusCode, 403, `${r.method} ${r.url} with a weaker scope`);
+        assert.equal(res.json().code, 'DS_AUTH_INSUFFICIENT_SCOPE');
+      }
+    }
+  });
+
+  it('refuses protocol routes without a valid node token', async () => {
+    const dsp = node.routes.filter((r) => r.auth === 'dsp');
+    assert.ok(dsp.length >= 2);
+    for (const r of dsp) {
+      const method = r.method as 'GET';
+      const none = await node.app.inject({ method, url: path(r.url) });
+      assert.equal(none.statusCode, 401, `${r.method} ${r.url}`);
+      const forged = await node.app.inject({ method, url: path(r.url), headers: { authorization: 'Bearer eyJhbGciOiJFZERTQSJ9.e30.AAAA' } });
+      assert.equal(forged.statusCode, 401, `${r.method} ${r.url}`);
+      assert.equal(forged.json()['@type'], 'CatalogError');
+    }
+  });
+});
