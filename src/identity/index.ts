@@ -1,0 +1,118 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/index.js';
+import type { Authenticator, Clock, IdGenerator, Logger, Result } from '../kernel/index.js';
+import type { App } from '../node/http-app.js';
+import { createDidResolver, fetchPublicDocument, type DidResolver } from './adapters/http-did.resolver.js';
+import { createSealer, loadMasterKey } from './adapters/master-key.js';
+import { SqlApiKeyStore } from './adapters/sql-api-key.store.js';
+import { SqlIdentityStore, SqlSeenTokenStore } from './adapters/sql-identity.store.js';
+import { SqlNodeKeyStore } from './adapters/sql-node-key.store.js';
+import { createApiKeys } from './app/api-keys.js';
+import { createTokenSigner, verifyNodeToken } from './app/node-tokens.js';
+import { createSelfDescription } from './app/self-description.js';
+import { buildDidDocument, type DidDocument } from './domain/did-document.js';
+import { didFromUrl } from './domain/did-web.js';
+import { verifyParticipantCredential, type ParticipantSubject } from './domain/participant-credential.js';
+import { normaliseProfile, type ProfileInput } from './domain/profile.js';
+import { apiKeyRoutes } from './http/api-keys.routes.js';
+import { identityRoutes } from './http/identity.routes.js';
+
+export { didFromUrl, didDocumentUrl, isLoopbackHost } from './domain/did-web.js';
+export { findVerificationMethod, serviceEndpoint, type DidDocument, type DidService, type VerificationMethod } from './domain/did-document.js';
+export { verifyParticipantCredential, type ParticipantSubject, type ParticipantCredential } from './domain/participant-credential.js';
+export { ROLES, type Profile, type Role } from './domain/profile.js';
+export { fetchPublicDocument, type DidResolver } from './adapters/http-did.resolver.js';
+
+export type ParticipantStatus = 'active' | 'suspended';
+
+export interface IdentityDeps {
+  db: Kysely<DB>;
+  clock: Clock;
+  ids: IdGenerator;
+  logger: Logger;
+  publicUrl: string;
+  dataDir: string | null;
+  masterKey?: string | undefined;
+  adminApiKey?: string | undefined;
+  didCacheTtlSeconds: number;
+  profile: ProfileInput;
+  fetch?: typeof fetch;
+}
+
+export interface Identity {
+  did: string;
+  publicUrl: string;
+  tokens: { sign(audienceDid: string): Promise<string> };
+  resolver: DidResolver;
+  /** Verifies a participant credential against its issuer's DID document at the node's current time. */
+  verifyCredential(jwt: string, didDocument: DidDocument): Promise<Result<ParticipantSubject>>;
+  /** The fetch used for other nodes' public documents (https only outside loopback, bounded). */
+  fetchDocument(url: string, accept: string): Promise<string>;
+  authenticatorFor(participants: { statusOf(did: string): Promise<ParticipantStatus | undefined> }): Authenticator;
+  routes: (app: App) => Promise<void>;
+  rotateKey(): Promise<void>;
+  sweepSeenTokens(): Promise<number>;
+  didDocument(): Promise<DidDocument>;
+  generatedAdminKeyFile?: string;
+}
+
+/**
+ * The node's identity: its did:web and Ed25519 keys, its self-description credential, operator API keys and
+ * the authentication of every request (operator keys and node-to-node tokens).
+ */
+export async function createIdentity(deps: IdentityDeps): Promise<Identity> {
+  const { db, clock, ids, logger } = deps;
+  const publicUrl = deps.publicUrl.replace(/\/+$/, '');
+  const did = didFromUrl(publicUrl, '/publicUrl');
+  const fetchFn = deps.fetch ?? globalThis.fetch;
+  const configProfile = normaliseProfile(deps.profile, '/config');
+
+  const sealer = createSealer(loadMasterKey({ masterKey: deps.masterKey, dataDir: deps.dataDir }).key);
+  const keys = new SqlNodeKeyStore(db, sealer);
+  await keys.ensureActive(clock.now());
+  const activeKey = () => keys.active();
+
+  const selfDescription = createSelfDescription({ did, clock, store: new SqlIdentityStore(db), activeKey });
+  await selfDescription.applyConfig(configProfile);
+
+  const apiKeys = createApiKeys({ store: new SqlApiKeyStore(db), clock, ids, logger });
+  const generatedAdminKeyFile = await apiKeys.bootstrap({ adminApiKey: deps.adminApiKey, dataDir: deps.dataDir });
+
+  const resolver = createDidResolver({ fetch: fetchFn, clock, ttlSeconds: deps.didCacheTtlSeconds });
+  const seen = new SqlSeenTokenStore(db);
+  const didDocument = async () => buildDidDocument(did, publicUrl, await keys.list());
+  const rotateKey = async () => {
+    const kid = await keys.rotate(clock.now());
+    await selfDescription.credential();
+    logger.info({ kid }, 'node signing key rotated');
+  };
+
+  return {
+    did,
+    publicUrl,
+    tokens: createTokenSigner({ did, clock, ids, activeKey }),
+    resolver,
+    verifyCredential: (jwt, doc) => verifyParticipantCredential(jwt, doc, clock.now()),
+    fetchDocument: (url, accept) => fetchPublicDocument(fetchFn, url, accept),
+    authenticatorFor: (participants) => ({
+      operator: (apiKey) => apiKeys.authenticate(apiKey),
+      participant: (token) =>
+        verifyNodeToken(token, {
+          did,
+          clock,
+          statusOf: (d) => participants.statusOf(d),
+          resolve: (d) => resolver.resolve(d),
+          invalidate: (d) => resolver.invalidate(d),
+          markSeen: (issuer, jti, exp) => seen.markSeen(issuer, jti, exp),
+        }),
+    }),
+    routes: async (app: App) => {
+      await app.register(identityRoutes({ did, publicUrl, didDocument, keys: () => keys.list(), selfDescription, rotateKey }));
+      await app.register(apiKeyRoutes(apiKeys));
+    },
+    rotateKey,
+    sweepSeenTokens: () => seen.sweep(clock.now()),
+    didDocument,
+    ...(generatedAdminKeyFile ? { generatedAdminKeyFile } : {}),
+  };
+}
