@@ -1,0 +1,17 @@
+import jsonld from 'jsonld';
+import { Parser, Writer } from 'n3';
+import { DCAT_CONTEXT } from '../domain/dcat.mapper.js';
+
+/** Refuses every remote document: the export's context is inline, and an export must never touch the network. */
+const offline = async (url: string): Promise<never> => {
+  throw new Error(`refusing to fetch ${url}: only inline JSON-LD contexts are allowed`);
+};
+
+/** JSON-LD -> N-Quads (jsonld) -> Turtle (n3) with the catalog's prefixes. */
+export async function toTurtle(doc: Record<string, unknown>): Promise<string> {
+  const nquads = (await jsonld.toRDF(doc as jsonld.JsonLdDocument, { format: 'application/n-quads', documentLoader: offline as never })) as unknown as string;
+  const quads = new Parser({ format: 'N-Quads' }).parse(nquads);
+  const writer = new Writer({ prefixes: { ...DCAT_CONTEXT } });
+  writer.addQuads(quads);
+  return new Promise((resolve, reject) => writer.end((e, out) => (e ? reject(e) : resolve(out))));
+}
