@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { createLogger, loadConfig } from '../kernel/index.js';
 import { connect, type CallOptions, type Reply } from './node-client.js';
+import { isAlive, readRunFile, markStopped, writeRunFile } from './run-file.js';
 
 /** The `dases` command. Management commands are thin clients of the management API (see node-client.ts). */
 export async function main(argv: string[]): Promise<void> {
@@ -18,15 +19,21 @@ export async function main(argv: string[]): Promise<void> {
     .action(async (o: Record<string, string | undefined>) => {
       const config = loadConfig(process.env, { port: o.port, host: o.host, dataDir: o.data, publicUrl: o.url, name: o.name, logLevel: o.logLevel });
       const logger = createLogger(config.logLevel);
+      const other = readRunFile(config.dataDir);
+      if (other && isAlive(other.pid) && other.pid !== process.pid) {
+        throw new Error(`another node (pid ${other.pid}, ${other.localUrl}) already uses ${config.dataDir}`);
+      }
       const { buildNode } = await import('../node/node.js');
       const node = await buildNode({ config, logger });
       node.startJobs();
-      await node.listen();
+      const address = await node.listen();
+      writeRunFile(config.dataDir, { pid: process.pid, localUrl: address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '[::1]'), publicUrl: config.publicUrl });
       logger.info({ did: node.did, url: config.publicUrl, database: node.database.kind }, 'dases node started');
       if (node.identity.generatedAdminKeyFile) logger.info({ file: node.identity.generatedAdminKeyFile }, 'operator API key written');
       const stop = async (signal: string) => {
         logger.info({ signal }, 'stopping');
         await node.close();
+        markStopped(config.dataDir, process.pid);
         process.exit(0);
       };
       process.once('SIGINT', () => void stop('SIGINT'));

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../kernel/index.js';
+import { isAlive, readRunFile } from './run-file.js';
 
 export interface CallOptions {
   node?: string;
@@ -21,10 +22,14 @@ export type Call = (method: string, path: string, body?: unknown) => Promise<Rep
  * runs the same routes in-process, so both paths share one implementation.
  */
 export async function connect(opts: CallOptions): Promise<{ call: Call; close(): Promise<void> }> {
-  const config = loadConfig(process.env, { dataDir: opts.data });
-  const base = (opts.node ?? process.env.DASES_NODE ?? `http://127.0.0.1:${config.port}`).replace(/\/+$/, '');
+  let config = loadConfig(process.env, { dataDir: opts.data });
+  const running = readRunFile(config.dataDir);
+  const live = running && isAlive(running.pid) ? running : undefined;
+  const base = (opts.node ?? process.env.DASES_NODE ?? live?.localUrl ?? `http://127.0.0.1:${config.port}`).replace(/\/+$/, '');
   const key = opts.apiKey ?? process.env.DASES_API_KEY ?? config.adminApiKey ?? readKeyFile(config.dataDir);
-  if (opts.node || (await reachable(base))) {
+  const remote = Boolean(opts.node ?? process.env.DASES_NODE) || (await reachable(base));
+  if (!remote && live) throw new Error(`the node (pid ${live.pid}) serving ${config.dataDir} does not answer at ${live.localUrl}; not opening its data directory`);
+  if (remote) {
     if (!key) throw new Error('no API key: pass --api-key, set DASES_API_KEY, or run on the node machine (reads <data>/admin-api-key)');
     return {
       call: async (method, path, body) => {
@@ -39,6 +44,8 @@ export async function connect(opts: CallOptions): Promise<{ call: Call; close():
       close: async () => undefined,
     };
   }
+  // Keep the node's identity: its DID derives from the public URL it last ran with.
+  if (running && !process.env.DASES_URL && !process.env.DASES_PORT) config = { ...config, publicUrl: running.publicUrl };
   const { buildNode } = await import('../node/node.js');
   const { silentLogger } = await import('../kernel/index.js');
   const node = await buildNode({ config, logger: silentLogger() });

@@ -24,7 +24,6 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<{ app: App; m
   const app = Fastify({
     loggerInstance: opts.logger,
     bodyLimit: opts.bodyLimit,
-    disableRequestLogging: false,
     ajv: { customOptions: { removeAdditional: false } },
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;

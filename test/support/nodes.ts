@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -28,7 +28,7 @@ export interface NodeProcess {
   stderr(): string;
   /** Management API call with the operator key. */
   api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  stop(signal?: NodeJS.Signals): Promise<void>;
+  stop(opts?: { signal?: NodeJS.Signals; keepData?: boolean }): Promise<void>;
 }
 
 /** Runs the `dases` CLI from source (as `npm start` runs it built) and returns its output. */
@@ -47,14 +47,19 @@ export async function runCli(args: string[], env: Record<string, string> = {}): 
 }
 
 /** Starts a real node process with `dases start` on a free loopback port and its own data directory. */
-export async function startNodeProcess(name: string, env: Record<string, string> = {}): Promise<NodeProcess> {
+export async function startNodeProcess(
+  name: string,
+  env: Record<string, string> = {},
+  opts: { dataDir?: string; keepAdminKeyFile?: boolean } = {},
+): Promise<NodeProcess> {
   const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), `dases-${name}-`));
-  const apiKey = `dases_test_${name}_${Math.random().toString(36).slice(2)}`;
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), `dases-${name}-`));
+  // With keepAdminKeyFile the node keeps using the key generated in <data>/admin-api-key.
+  const apiKey = opts.keepAdminKeyFile ? readFileSync(join(dataDir, 'admin-api-key'), 'utf8').trim() : `dases_test_${name}_${Math.random().toString(36).slice(2)}`;
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/bin.ts'), 'start', '--port', String(port), '--data', dataDir, '--name', name], {
     cwd: ROOT,
-    env: { ...process.env, DASES_ADMIN_API_KEY: apiKey, DASES_LOG_LEVEL: 'warn', DASES_CRAWL_INTERVAL: '0', ...env },
+    env: { ...process.env, ...(opts.keepAdminKeyFile ? {} : { DASES_ADMIN_API_KEY: apiKey }), DASES_LOG_LEVEL: 'warn', DASES_CRAWL_INTERVAL: '0', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let err = '';
@@ -88,13 +93,13 @@ export async function startNodeProcess(name: string, env: Record<string, string>
     child,
     stderr: () => err,
     api,
-    async stop(signal = 'SIGTERM') {
+    async stop(o = {}) {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
-        child.kill(signal);
+        child.kill(o.signal ?? 'SIGTERM');
         await exited;
       }
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!o.keepData && !opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
