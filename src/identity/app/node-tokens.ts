@@ -86,7 +86,8 @@ export async function verifyNodeToken(token: string, deps: TokenVerifierDeps): P
   if (iat > now.getTime() / 1000 + CLOCK_SKEW_S) throw invalid('issued in the future');
   if (typeof jti !== 'string' || jti === '' || jti.length > 200) throw invalid('jti must be a non-empty string');
   if (status === 'suspended') throw new AppError('DS_AUTH_SUSPENDED_PARTICIPANT', `${issuer} is suspended on this node`);
-  if (!(await deps.markSeen(issuer, jti, new Date(exp * 1000)))) throw new AppError('DS_AUTH_TOKEN_REPLAYED', 'bearer token was already used');
+  // Kept past exp by the skew allowance: a swept jti must not become replayable while the token still passes.
+  if (!(await deps.markSeen(issuer, jti, new Date((exp + CLOCK_SKEW_S) * 1000)))) throw new AppError('DS_AUTH_TOKEN_REPLAYED', 'bearer token was already used');
   return { kind: 'participant', did: issuer, jti };
 }
 
