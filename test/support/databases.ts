@@ -17,15 +17,8 @@ export async function openTestDatabase(engine: Engine): Promise<Database> {
     await migrate(d);
     return d;
   }
-  if (!serverUrl) throw new Error('DASES_TEST_DATABASE_URL is not set');
-  const name = `dases_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const d = await openDatabase({ databaseUrl: url.toString(), poolSize: 5 });
+  const url = await createServerDatabase();
+  const d = await openDatabase({ databaseUrl: url, poolSize: 5 });
   await migrate(d);
   return {
     ...d,
@@ -33,7 +26,7 @@ export async function openTestDatabase(engine: Engine): Promise<Database> {
       await d.close();
       const c = new pg.Client({ connectionString: serverUrl });
       await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
+      await c.query(`drop database if exists ${new URL(url).pathname.slice(1)} with (force)`);
       await c.end();
     },
   };

@@ -35,6 +35,8 @@ export function installAuth(app: FastifyInstance, authenticator: Authenticator):
       route.config = { ...(route.config ?? {}), auth };
     }
     if (!auth) throw new Error(`route ${methods.join(',')} ${route.url} declares no config.auth`);
+    // The OpenAPI document states what each operation demands, from the same declaration.
+    if (auth !== 'public') route.schema = { ...(route.schema ?? {}), security: [auth === 'dsp' ? { nodeToken: [] } : { apiKey: [] }] } as typeof route.schema;
     for (const method of methods) if (method !== 'HEAD') table.push({ method, url: route.url, auth });
   });
   app.addHook('onRequest', async (request) => {
