@@ -3,7 +3,7 @@ import type { DB } from '../db/index.js';
 import type { Clock, IdGenerator, Logger } from '../kernel/index.js';
 import type { App } from '../node/http-app.js';
 import { CatalogService } from './app/catalog.service.js';
-import type { OfferedDataset, OfferedQuery } from './app/catalog.store.js';
+import type { OfferedDataset, OfferedPage, OfferedQuery } from './app/catalog.store.js';
 import { SqlCatalogStore } from './adapters/sql-catalog.store.js';
 import { toTurtle } from './adapters/turtle.writer.js';
 import { offeringRoutes } from './http/offerings.routes.js';
@@ -13,12 +13,16 @@ import { searchRoutes } from './http/search.routes.js';
 export type { CatalogResource, Dataset, DatasetView, Distribution, DistributionSource, ResourceKind, TemporalCoverage } from './domain/catalog-resource.js';
 export type { LanguageMap } from './domain/language-map.js';
 export type { Offering, Pricing } from './domain/offering.js';
-export type { OfferedDataset } from './app/catalog.store.js';
+export type { OfferedDataset, OfferedPage, OfferedQuery } from './app/catalog.store.js';
 export { DCAT_CONTEXT, DASES_NS } from './domain/dcat.mapper.js';
 
-/** What the Dataspace Protocol catalog reads: only datasets bundled by at least one offering. */
+/**
+ * What the Dataspace Protocol catalog reads: only datasets bundled by at least one offering, oldest first.
+ * Pages carry no total: `nextCursor` (opaque) continues the listing; a cursor this node did not issue is refused
+ * as DS_HTTP_VALIDATION at /querystring/cursor.
+ */
 export interface CatalogReader {
-  listOfferedDatasets(q: { text?: string; keywords?: string[]; themes?: string[]; limit: number; offset: number }): Promise<{ total: number; items: OfferedDataset[] }>;
+  listOfferedDatasets(q: OfferedQuery): Promise<OfferedPage>;
   getOfferedDataset(id: string): Promise<OfferedDataset | undefined>;
 }
 

@@ -66,8 +66,10 @@ export interface CatalogResourcesTable {
   details: Json;
   sort_title: string;
   search_text: string;
-  fts_en: TsVector;
-  fts_fr: TsVector;
+  /** English lexemes weighted A, French ones B (migration 0002). */
+  fts: TsVector;
+  /** Maintained by triggers on offering_resources: true while an offering bundles the resource. */
+  offered: ColumnType<boolean, never, never>;
   version: number;
   created_at: Timestamp;
   updated_at: Timestamp;

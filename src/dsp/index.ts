@@ -5,7 +5,7 @@ import type { CatalogReader, TokenSigner } from './app/ports.js';
 import { catalogClientRoutes } from './http/catalog-client.routes.js';
 import { dspCatalogRoutes } from './http/dsp-catalog.routes.js';
 
-export type { CatalogReader, CatalogQuery, OfferedDataset, TokenSigner, ParticipantDirectory, DirectoryParticipant } from './app/ports.js';
+export type { CatalogReader, CatalogQuery, CatalogPage, OfferedDataset, TokenSigner, ParticipantDirectory, DirectoryParticipant } from './app/ports.js';
 export type { DspCatalogClient, CatalogRequestInput, DatasetRequestInput } from './adapters/dsp-catalog.client.js';
 export { createDspCatalogClient } from './adapters/dsp-catalog.client.js';
 export { DSP_BASE_PATH, DSP_CONTEXT, DSP_VERSION, catalogIdOf, dataServiceIdOf } from './domain/dsp.vocabulary.js';
@@ -50,3 +50,9 @@ export function createDsp(deps: DspDeps): Dsp {
     },
   };
 }
+
+// JSON-LD: our own DSP 2025-1 contexts, an offline document loader for the jsonld package, and their public routes.
+export { DSPACE_CONTEXT } from './domain/dspace-2025-1.context.js';
+export { ODRL_PROFILE_CONTEXT, ODRL_PROFILE_CONTEXT_URL } from './domain/odrl-profile-2025-1.context.js';
+export { createDocumentLoader, dspDocumentLoader, LOCAL_CONTEXTS, W3C_ODRL_CONTEXT_URL, type JsonLdDocumentLoader } from './adapters/jsonld.loader.js';
+export { contextRoutes, CONTEXT_ROUTES } from './http/contexts.routes.js';

@@ -34,6 +34,7 @@ export const ERROR_CATALOGUE = {
   DS_DSP_REMOTE_ERROR: { status: 502, title: 'The counterparty answered with an error' },
   DS_DSP_REMOTE_UNREACHABLE: { status: 502, title: 'The counterparty could not be reached' },
   DS_DSP_REMOTE_INVALID: { status: 502, title: 'The counterparty answered with an invalid message' },
+  DS_DSP_UNKNOWN_CONTEXT: { status: 400, title: 'The JSON-LD document names a context this node does not resolve' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -11,7 +11,11 @@ import { buildNode, type DasesNode } from './node.js';
  * management route refuses a missing or unknown key and a key whose scope is too weak, and every protocol route
  * refuses calls without a valid node token.
  */
-const PUBLIC = new Set(['GET /health', 'GET /metrics', 'GET /.well-known/did.json', 'GET /.well-known/participant.vc', 'GET /.well-known/dspace-version']);
+const PUBLIC = new Set([
+  'GET /health', 'GET /metrics', 'GET /.well-known/did.json', 'GET /.well-known/participant.vc', 'GET /.well-known/dspace-version',
+  'GET /contexts/dspace/2025/1/context.jsonld',
+  'GET /contexts/dspace/2025/1/odrl-profile.jsonld',
+]);
 
 describe('authorisation of every route', () => {
   let node: DasesNode;

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { migrate, openDatabase, type Database } from '../db/index.js';
 import { createCatalog } from '../catalog/index.js';
-import { createDsp } from '../dsp/index.js';
+import { contextRoutes, createDsp } from '../dsp/index.js';
 import { createFederation } from '../federation/index.js';
 import { createIdentity, type Identity } from '../identity/index.js';
 import { createParticipants } from '../participants/index.js';
@@ -92,6 +92,7 @@ export async function buildNode(opts: NodeOptions): Promise<DasesNode> {
     await app.register(participants.routes);
     await app.register(catalog.routes);
     await app.register(dsp.routes);
+    await app.register(contextRoutes);
     await app.register(federation.routes);
     await app.ready();
 

@@ -38,7 +38,7 @@ export function resourceToRow(r: CatalogResource) {
   };
 }
 
-export type ResourceRow = Omit<Selectable<CatalogResourcesTable>, 'fts_en' | 'fts_fr'>;
+export type ResourceRow = Omit<Selectable<CatalogResourcesTable>, 'fts' | 'offered'>;
 export const RESOURCE_COLUMNS = ['id', 'kind', 'title', 'description', 'keywords', 'themes', 'languages', 'license', 'publisher', 'contains_personal_data', 'details', 'sort_title', 'search_text', 'version', 'created_at', 'updated_at'] as const;
 
 export function rowToResource(row: ResourceRow): CatalogResource {

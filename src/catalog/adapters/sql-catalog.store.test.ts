@@ -4,6 +4,8 @@ import { forEachEngine, openTestDatabase } from '../../../test/support/databases
 import type { Database } from '../../db/index.js';
 import { ManualClock, SequentialIds } from '../../kernel/index.js';
 import { CatalogService } from '../app/catalog.service.js';
+import { sql } from 'kysely';
+import { TOTAL_CAP } from './sql-catalog.search.js';
 import { SqlCatalogStore } from './sql-catalog.store.js';
 import { toTurtle } from './turtle.writer.js';
 
@@ -82,14 +84,22 @@ forEachEngine('catalog store', (engine) => {
   });
 
   it('lists only offered datasets with their offers, and protects referenced datasets', async () => {
-    assert.equal((await store.listOfferedDatasets({ limit: 10, offset: 0 })).total, 0);
+    assert.deepEqual(await store.listOfferedDatasets({ limit: 10, offset: 0 }), { items: [] });
     const o = await svc.createOffering({ datasets: [ids.learners, ids.skills], services: [ids.api], policy });
     await assert.rejects(svc.createOffering({ datasets: [ids.api], policy }), (e: { code: string; errors: Array<{ path: string }> }) => e.code === 'DS_CATALOG_REFERENCE_NOT_FOUND' && e.errors[0]?.path === '/body/datasets/0');
     const page = await store.listOfferedDatasets({ limit: 10, offset: 0 });
     assert.deepEqual(page.items.map((i) => i.dataset.id), [ids.skills, ids.learners]);
     assert.deepEqual(page.items[0]?.offers, [{ id: `urn:uuid:${o.id}`, policy }]);
     assert.equal(typeof page.items[0]?.dataset.createdAt, 'string');
-    assert.equal((await store.listOfferedDatasets({ text: 'compétences', keywords: ['skills'], limit: 10, offset: 0 })).total, 1);
+    assert.equal(page.nextCursor, undefined);
+    // Keyset paging: the cursor continues right after the first page; a foreign cursor names the field.
+    const one = await store.listOfferedDatasets({ limit: 1 });
+    assert.deepEqual(one.items.map((i) => i.dataset.id), [ids.skills]);
+    const two = await store.listOfferedDatasets({ limit: 1, cursor: one.nextCursor! });
+    assert.deepEqual([two.items.map((i) => i.dataset.id), two.nextCursor], [[ids.learners], undefined]);
+    assert.deepEqual((await store.listOfferedDatasets({ limit: 1, offset: 1 })).items.map((i) => i.dataset.id), [ids.learners]);
+    await assert.rejects(store.listOfferedDatasets({ limit: 1, cursor: 'bm9wZQ' }), (e: { code: string; errors: Array<{ path: string }> }) => e.code === 'DS_HTTP_VALIDATION' && e.errors[0]?.path === '/querystring/cursor');
+    assert.equal((await store.listOfferedDatasets({ text: 'compétences', keywords: ['skills'], limit: 10, offset: 0 })).items.length, 1);
     assert.equal((await store.listOfferedDatasets({ themes: ['SOCI'], limit: 10, offset: 1 })).items.length, 0);
     assert.equal((await store.getOfferedDataset(ids.zebra!)), undefined);
     assert.equal((await store.getOfferedDataset(ids.learners!))?.offers.length, 1);
@@ -99,6 +109,23 @@ forEachEngine('catalog store', (engine) => {
     await svc.deleteOffering(o.id);
     await svc.deleteResource('datasets', ids.skills!);
     assert.equal(await store.getResource(ids.skills!), undefined);
+  });
+
+  it('counts up to a cap and ranks within it on large match sets', async () => {
+    const n = TOTAL_CAP + 5;
+    await sql`insert into catalog_resources (id, kind, title, description, keywords, themes, languages, contains_personal_data, details, sort_title, search_text, version, created_at, updated_at)
+      select gen_random_uuid(), 'dataset', '{}', '{}', '["bulk"]', '[]', '[]', false, '{}', 'bulk ' || g, 'bulk entry ' || g, 1, now(), now() from generate_series(1, ${n}) g`.execute(d.db);
+    try {
+      for (const q of [{ q: 'bulk' }, { keyword: 'bulk' }, { q: 'bulk', sort: 'title' as const }]) {
+        const r = await store.search({ ...q, limit: 3, offset: 0 });
+        assert.deepEqual([r.total, r.totalIsLowerBound, r.items.length], [TOTAL_CAP, true, 3], JSON.stringify(q));
+      }
+      const exact = await store.search({ q: 'bulk 17', limit: 3, offset: 0 });
+      assert.deepEqual([exact.total, exact.totalIsLowerBound, exact.items.length], [1, false, 1]);
+      assert.equal((await store.search({ q: 'bulk', limit: 2, offset: TOTAL_CAP + 4 })).items.length, 1, 'deep relevance pages widen the ranked window');
+    } finally {
+      await sql`delete from catalog_resources where keywords @> '["bulk"]'`.execute(d.db);
+    }
   });
 
   it('leaves nothing behind when an offering write fails half-way', async () => {

@@ -97,7 +97,7 @@ export class SqlCatalogStore implements CatalogStore {
   }
 
   async getOfferedDataset(id: string) {
-    const page = await listOfferedDatasets(this.db, { limit: 1, offset: 0 }, id);
+    const page = await listOfferedDatasets(this.db, { limit: 1 }, id);
     return page.items[0];
   }
 

@@ -26,7 +26,9 @@ export type FacetName = 'kind' | 'keyword' | 'theme' | 'language' | 'license' | 
 export type Facets = Record<FacetName, Array<{ value: string; count: number }>>;
 
 export interface SearchResult {
+  /** Exact when `totalIsLowerBound` is false; otherwise "at least this many" (counting stops at a cap). */
   total: number;
+  totalIsLowerBound: boolean;
   items: Array<CatalogResource & { score?: number }>;
   facets?: Facets;
 }
@@ -42,7 +44,16 @@ export interface OfferedQuery {
   keywords?: string[];
   themes?: string[];
   limit: number;
-  offset: number;
+  /** Rows to skip; ignored when `cursor` is given. */
+  offset?: number;
+  /** `nextCursor` of the previous page: continues right after it. */
+  cursor?: string;
+}
+
+/** One page of the DSP listing; `nextCursor` (opaque) is present when more datasets follow. */
+export interface OfferedPage {
+  items: OfferedDataset[];
+  nextCursor?: string;
 }
 
 /** Persistence of catalog resources and offerings. Writes that must not half-happen run inside `transaction`. */
@@ -68,6 +79,6 @@ export interface CatalogStore {
   deleteOffering(id: string): Promise<boolean>;
   allOfferings(): Promise<Offering[]>;
 
-  listOfferedDatasets(q: OfferedQuery): Promise<{ total: number; items: OfferedDataset[] }>;
+  listOfferedDatasets(q: OfferedQuery): Promise<OfferedPage>;
   getOfferedDataset(id: string): Promise<OfferedDataset | undefined>;
 }

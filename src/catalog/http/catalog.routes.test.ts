@@ -57,6 +57,13 @@ describe('catalog management API', () => {
     assert.equal(created.headers.etag, '"1"');
     assert.equal((await call('GET', `/api/v1/datasets/${id}`, undefined, { 'x-api-key': 'test-read' })).json().title.fr, 'Compétences numériques');
     assert.equal((await call('GET', '/api/v1/datasets?limit=10')).json().total, 1);
+    // The listings take the search parameters (the kind is implied by the path).
+    const listed = (await call('GET', '/api/v1/datasets?q=comp%C3%A9tences&keyword=nope&sort=-title&limit=5')).json();
+    assert.deepEqual([listed.total, listed.totalIsLowerBound, listed.limit], [0, false, 5]);
+    assert.equal((await call('GET', '/api/v1/datasets?q=comp%C3%A9tences&sort=-updatedAt')).json().items[0].id, id);
+    assert.equal((await call('GET', '/api/v1/services?q=comp%C3%A9tences')).json().total, 0);
+    const kind = await call('GET', '/api/v1/datasets?kind=dataset');
+    assert.equal(kind.statusCode, 400);
     const patched = await call('PATCH', `/api/v1/datasets/${id}`, { keywords: ['skills', 'digital'] }, { ...admin, 'if-match': '"1"' });
     assert.equal(patched.statusCode, 200, patched.body);
     assert.deepEqual(patched.json().keywords, ['skills', 'digital']);

@@ -76,6 +76,8 @@ export const SearchQuery = Type.Object(
   },
   { additionalProperties: false },
 );
+/** GET /api/v1/datasets and /api/v1/services: the search parameters, the kind being implied by the path. */
+export const ListQuery = Type.Omit(SearchQuery, ['kind'], { additionalProperties: false });
 export const PageQuery = Type.Object(paging, { additionalProperties: false });
 export const ExportQuery = Type.Object({ format: Type.Union([Type.Literal('jsonld'), Type.Literal('turtle')], { default: 'jsonld' }) }, { additionalProperties: false });
 
@@ -85,7 +87,8 @@ export const ResourceView = Open({ id: Type.String(), kind: Type.String(), title
 export const OfferingView = Open({ id: Type.String(), datasets: Strings, services: Strings, policy: Type.Record(Type.String(), Type.Unknown()), version: Type.Integer(), createdAt: Any, updatedAt: Any });
 const Facet = Type.Array(Type.Object({ value: Type.String(), count: Type.Integer() }));
 export const SearchPage = Type.Object({
-  total: Type.Integer(),
+  total: Type.Integer({ description: 'Number of matches; exact unless totalIsLowerBound, then "at least total" (counting stops at 1000)' }),
+  totalIsLowerBound: Type.Boolean({ description: 'True when more than `total` entries match; with sort=relevance only the first matches found are ranked' }),
   limit: Type.Integer(),
   offset: Type.Integer(),
   items: Type.Array(ResourceView),

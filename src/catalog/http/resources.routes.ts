@@ -1,6 +1,6 @@
 import type { App } from '../../node/http-app.js';
 import type { CatalogService, ResourceGroup } from '../app/catalog.service.js';
-import { DatasetBody, IdParams, IfMatch, PageQuery, ResourceView, SearchPage, ServiceBody, patchOf } from './catalog.schemas.js';
+import { DatasetBody, IdParams, IfMatch, ListQuery, ResourceView, SearchPage, ServiceBody, patchOf } from './catalog.schemas.js';
 import { parseIfMatch, view, withEtag } from './http-util.js';
 
 const read = { auth: { management: 'read' as const } };
@@ -18,8 +18,8 @@ export function resourceRoutes(service: CatalogService) {
       app.post(base, { config: write, schema: { tags, summary: `Create one of the ${group}`, body: Body, response: { 201: ResourceView } } }, async (req, reply) =>
         reply.code(201).send(withEtag(reply, await service.createResource(group, req.body))),
       );
-      app.get(base, { config: read, schema: { tags, summary: `List ${group}`, querystring: PageQuery, response: { 200: SearchPage } } }, async (req) => {
-        const page = await service.search({ kinds: [...kinds], limit: req.query.limit, offset: req.query.offset, sort: 'createdAt' });
+      app.get(base, { config: read, schema: { tags, summary: `List ${group}: paging, filtering and sorting as in /api/v1/catalog/search`, querystring: ListQuery, response: { 200: SearchPage } } }, async (req) => {
+        const page = await service.search({ ...req.query, kinds: [...kinds] });
         return { ...page, items: page.items.map(view), limit: req.query.limit, offset: req.query.offset };
       });
       app.get(`${base}/:id`, { config: read, schema: { tags, summary: `Get one of the ${group}`, params: IdParams, response: { 200: ResourceView } } }, async (req, reply) =>

@@ -26,11 +26,20 @@ export interface CatalogQuery {
   keywords?: string[] | undefined;
   themes?: string[] | undefined;
   limit: number;
-  offset: number;
+  /** Datasets to skip; ignored when `cursor` is given. */
+  offset?: number | undefined;
+  /** The `nextCursor` of a previous page (opaque). */
+  cursor?: string | undefined;
+}
+
+/** One page, oldest first; `nextCursor` is present when more datasets follow (no total: counting costs). */
+export interface CatalogPage {
+  items: OfferedDataset[];
+  nextCursor?: string | undefined;
 }
 
 export interface CatalogReader {
-  listOfferedDatasets(q: CatalogQuery): Promise<{ total: number; items: OfferedDataset[] }>;
+  listOfferedDatasets(q: CatalogQuery): Promise<CatalogPage>;
   getOfferedDataset(id: string): Promise<OfferedDataset | undefined>;
 }
 

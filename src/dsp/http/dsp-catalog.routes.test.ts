@@ -45,12 +45,17 @@ describe('DSP catalog provider routes', () => {
     assert.equal(c.dataset[0].hasPolicy[0]['@type'], 'Offer');
     assert.equal(c.dataset[0].hasPolicy[0].target, undefined);
     assert.equal(c.dataset[0].distribution[0].accessService, c.service[0]['@id']);
-    assert.deepEqual(first.headers.link, ['<https://provider.test/dsp/catalog/request?offset=2&limit=2>; rel="next"']);
+    const cursor = (n: number) => Buffer.from(String(n)).toString('base64url');
+    assert.deepEqual(first.headers.link, [`<https://provider.test/dsp/catalog/request?cursor=${cursor(2)}&limit=2>; rel="next"`]);
     const middle = await post(MSG, '?offset=2&limit=2');
     assert.deepEqual(middle.headers.link, [
       '<https://provider.test/dsp/catalog/request?offset=0&limit=2>; rel="previous"',
-      '<https://provider.test/dsp/catalog/request?offset=4&limit=2>; rel="next"',
+      `<https://provider.test/dsp/catalog/request?cursor=${cursor(4)}&limit=2>; rel="next"`,
     ]);
+    // Following a cursor: the page after it, no previous link (a cursor does not go backwards), offset ignored.
+    const followed = await post(MSG, `?cursor=${cursor(4)}&limit=2&offset=1`);
+    assert.deepEqual(followed.json().dataset.map((d: { '@id': string }) => d['@id']), ['urn:uuid:10000000-0000-4000-8000-000000000005', 'urn:uuid:10000000-0000-4000-8000-000000000006']);
+    assert.deepEqual(followed.headers.link, [`<https://provider.test/dsp/catalog/request?cursor=${cursor(6)}&limit=2>; rel="next"`]);
     const last = await post(MSG, '?offset=6&limit=2');
     assert.deepEqual(last.headers.link, ['<https://provider.test/dsp/catalog/request?offset=4&limit=2>; rel="previous"']);
     // The entry without offers is not a DSP dataset; an empty page omits `dataset` (the schema wants ≥ 1 item).
@@ -90,6 +95,10 @@ describe('DSP catalog provider routes', () => {
     const big = await post(MSG, '?limit=201');
     assert.equal(big.statusCode, 400);
     assert.equal(big.json().errors[0].path, '/querystring/limit');
+    const cursor = await post(MSG, '?cursor=not%20a%20cursor');
+    assert.equal(cursor.statusCode, 400);
+    assert.equal(cursor.json()['@type'], 'CatalogError');
+    assert.equal(cursor.json().errors[0].path, '/querystring/cursor');
   });
 
   it('answers 401 with a CatalogError without a token', async () => {

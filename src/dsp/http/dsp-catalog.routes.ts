@@ -27,6 +27,7 @@ const VersionResponse = Type.Object({
 const PageQuery = Type.Object({
   limit: Type.Integer({ minimum: 1, maximum: PAGE_SIZE_MAX, default: PAGE_SIZE_DEFAULT }),
   offset: Type.Integer({ minimum: 0, maximum: 10_000_000, default: 0 }),
+  cursor: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,200}$', description: 'Opaque continuation from a next Link (offset is then ignored)' })),
 });
 
 export interface ProviderDeps {
@@ -35,12 +36,17 @@ export interface ProviderDeps {
   logger: Logger;
 }
 
-/** Link header values (RFC 8288) for the previous and next pages; the next page is fetched by re-POSTing the same body. */
-export function pageLinks(publicUrl: string, offset: number, limit: number, total: number): string[] {
-  const at = (o: number) => `<${publicUrl}${DSP_BASE_PATH}/catalog/request?offset=${o}&limit=${limit}>`;
+/**
+ * Link header values (RFC 8288); a page is fetched by re-POSTing the same body to the link. `next` carries an
+ * opaque cursor (keyset: the next page starts right after this one, however deep, and does not shift when
+ * entries are added meanwhile). `previous` exists for offset pages only: a cursor does not go backwards.
+ */
+export function pageLinks(publicUrl: string, page: { offset?: number | undefined; limit: number; nextCursor?: string | undefined }): string[] {
+  const url = (query: string) => `<${publicUrl}${DSP_BASE_PATH}/catalog/request?${query}&limit=${page.limit}>`;
   const links: string[] = [];
-  if (offset > 0) links.push(`${at(Math.max(0, offset - limit))}; rel="previous"`);
-  if (offset + limit < total) links.push(`${at(offset + limit)}; rel="next"`);
+  const offset = page.offset ?? 0;
+  if (offset > 0) links.push(`${url(`offset=${Math.max(0, offset - page.limit)}`)}; rel="previous"`);
+  if (page.nextCursor !== undefined) links.push(`${url(`cursor=${page.nextCursor}`)}; rel="next"`);
   return links;
 }
 
@@ -74,16 +80,16 @@ export function dspCatalogRoutes(deps: ProviderDeps) {
       async (request, reply) => {
         const parsed = parseCatalogFilter(request.body.filter);
         if (!parsed.ok) throw new AppError('DS_DSP_INVALID_MESSAGE', parsed.errors.map((e) => `${e.path}: ${e.message}`).join('; '), parsed.errors);
-        const { limit, offset } = request.query;
+        const { limit, offset, cursor } = request.query;
         const f = parsed.filter;
         const page = await catalog.listOfferedDatasets({
           limit,
-          offset,
+          ...(cursor !== undefined ? { cursor } : { offset }),
           ...(f.text ? { text: f.text } : {}),
           ...(f.keywords.length ? { keywords: f.keywords } : {}),
           ...(f.themes.length ? { themes: f.themes } : {}),
         });
-        const links = pageLinks(node.publicUrl, offset, limit, page.total);
+        const links = pageLinks(node.publicUrl, { limit, nextCursor: page.nextCursor, ...(cursor === undefined ? { offset } : {}) });
         if (links.length) reply.header('link', links);
         return reply.type('application/json').send(toDspCatalog(page.items, node));
       },

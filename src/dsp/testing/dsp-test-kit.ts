@@ -38,7 +38,10 @@ export class InMemoryCatalog implements CatalogReader {
         (q.keywords ?? []).every((k) => o.dataset.keywords.includes(k)) &&
         (q.themes ?? []).every((t) => o.dataset.themes.includes(t)),
     );
-    return { total: hits.length, items: hits.slice(q.offset, q.offset + q.limit) };
+    // The cursor is the position of the next item: opaque to the routes, as the real catalog's is.
+    const from = q.cursor !== undefined ? Number(Buffer.from(q.cursor, 'base64url').toString()) : (q.offset ?? 0);
+    const next = from + q.limit;
+    return { items: hits.slice(from, next), ...(next < hits.length ? { nextCursor: Buffer.from(String(next)).toString('base64url') } : {}) };
   }
   async getOfferedDataset(id: string) {
     return this.items.find((o) => o.dataset.id === id);
