@@ -8,3 +8,4 @@ export * from './config.js';
 export * from './logger.js';
 export * from './principal.js';
 export * from './http/index.js';
+export * from './content-hash.js';

@@ -1,4 +1,4 @@
-import { AppError, invalidField, type Logger } from '../../kernel/index.js';
+import { AppError, invalidField, readLimited, type Logger } from '../../kernel/index.js';
 import type { TokenSigner } from '../app/ports.js';
 import { validateCatalog, validateDataset, type DspCatalog, type DspDataset } from '../domain/catalog.messages.js';
 import { DSP_CONTEXT } from '../domain/dsp.vocabulary.js';
@@ -48,27 +48,6 @@ function checkTarget(address: string, did: string): URL {
   return url;
 }
 
-/** Reads at most `max` bytes of the body, so a hostile counterparty cannot exhaust our memory. */
-async function readLimited(res: Response, max: number): Promise<string> {
-  const declared = Number(res.headers.get('content-length') ?? '0');
-  if (declared > max) throw new AppError('DS_DSP_REMOTE_INVALID', `answer larger than ${max} bytes`);
-  if (!res.body) return '';
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel().catch(() => undefined);
-      throw new AppError('DS_DSP_REMOTE_INVALID', `answer larger than ${max} bytes`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 function remoteError(status: number, text: string, url: string): AppError {
   let code: unknown;
   let reason: unknown;
@@ -111,7 +90,7 @@ export function createDspCatalogClient(opts: ClientOptions): DspCatalogClient {
     }
     let text: string;
     try {
-      text = await readLimited(res, max);
+      text = await readLimited(res, max, () => new AppError('DS_DSP_REMOTE_INVALID', `answer larger than ${max} bytes`));
     } catch (e) {
       if (e instanceof AppError) throw e;
       throw new AppError('DS_DSP_REMOTE_UNREACHABLE', `${url}: ${(e as Error).message}`);

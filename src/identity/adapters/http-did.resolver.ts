@@ -1,4 +1,4 @@
-import { AppError, type Clock } from '../../kernel/index.js';
+import { AppError, readLimited, type Clock } from '../../kernel/index.js';
 import { didDocumentUrl, isLoopbackHost } from '../domain/did-web.js';
 import type { DidDocument } from '../domain/did-document.js';
 
@@ -31,30 +31,7 @@ export async function fetchPublicDocument(fetchFn: typeof fetch, url: string, ac
     await res.body?.cancel().catch(() => undefined);
     throw failure(`${url} answered ${res.status}`);
   }
-  const declared = Number(res.headers.get('content-length') ?? 0);
-  if (declared > MAX_BYTES) {
-    await res.body?.cancel().catch(() => undefined);
-    throw failure(`${url} is larger than ${MAX_BYTES} bytes`);
-  }
-  return readLimited(res, url);
-}
-
-async function readLimited(res: Response, url: string): Promise<string> {
-  if (!res.body) return '';
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_BYTES) {
-      await reader.cancel().catch(() => undefined);
-      throw failure(`${url} is larger than ${MAX_BYTES} bytes`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  return readLimited(res, MAX_BYTES, () => failure(`${url} is larger than ${MAX_BYTES} bytes`));
 }
 
 export interface DidResolver {
