@@ -1,4 +1,6 @@
-// Prints the README's configuration table from CONFIG_KEYS (the single declaration of every key).
+// `npm run docs:config`: rewrites the README's configuration table from CONFIG_KEYS, the single declaration of
+// every key. A test fails when the README lacks a key.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { CONFIG_KEYS } from '../src/kernel/config.js';
 
 export function configTable(): string {
@@ -9,4 +11,9 @@ export function configTable(): string {
   return ['| variable | flag of `dases start` | default | meaning |', '|---|---|---|---|', ...rows].join('\n');
 }
 
-if (process.argv[1]?.endsWith('config-table.ts')) process.stdout.write(`${configTable()}\n`);
+if (process.argv[1]?.endsWith('config-table.ts')) {
+  const readme = new URL('../README.md', import.meta.url);
+  const text = readFileSync(readme, 'utf8');
+  const updated = text.replace(/(<!-- config-table:start[^>]*-->\n)[\s\S]*?(\n<!-- config-table:end -->)/, `$1${configTable()}$2`);
+  writeFileSync(readme, updated);
+}

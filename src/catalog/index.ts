@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/index.js';
 import type { Clock, IdGenerator, Logger } from '../kernel/index.js';
 import type { App } from '../node/http-app.js';
+import type { CatalogAudit } from './app/catalog-audit.js';
 import { CatalogService } from './app/catalog.service.js';
 import type { OfferedDataset, OfferedPage, OfferedQuery } from './app/catalog.store.js';
 import { SqlCatalogStore } from './adapters/sql-catalog.store.js';
@@ -15,6 +16,7 @@ export type { LanguageMap } from './domain/language-map.js';
 export type { Offering, Pricing } from './domain/offering.js';
 export type { OfferedDataset, OfferedPage, OfferedQuery } from './app/catalog.store.js';
 export { DCAT_CONTEXT, DASES_NS } from './domain/dcat.mapper.js';
+export type { CatalogAudit, CatalogAuditEvent, CatalogEventType } from './app/catalog-audit.js';
 
 /**
  * What the Dataspace Protocol catalog reads: only datasets bundled by at least one offering, oldest first.
@@ -32,11 +34,13 @@ export interface CatalogDeps {
   ids: IdGenerator;
   logger: Logger;
   node: { did: string; name: string; publicUrl: string };
+  /** Records every catalog change in the change's own transaction (the node wires the transparency log). */
+  audit?: CatalogAudit;
 }
 
 export function createCatalog(deps: CatalogDeps): { routes: (app: App) => Promise<void>; reader: CatalogReader } {
   const store = new SqlCatalogStore(deps.db);
-  const service = new CatalogService({ store, clock: deps.clock, ids: deps.ids, node: deps.node, toTurtle });
+  const service = new CatalogService({ store, clock: deps.clock, ids: deps.ids, node: deps.node, toTurtle, ...(deps.audit ? { audit: deps.audit } : {}) });
   const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
   const reader: CatalogReader = {
     listOfferedDatasets: (q: OfferedQuery) => store.listOfferedDatasets(q),

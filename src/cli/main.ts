@@ -86,6 +86,40 @@ export async function main(argv: string[]): Promise<void> {
     (address: string, id: string, o: CallOptions) => run(o, 'POST', '/api/v1/catalog/request', { counterPartyAddress: address, counterPartyId: id }),
   );
 
+  const log = program.command('log').description('The transparency log');
+  withClient(log.command('head').description('The latest signed tree head')).action((o: CallOptions) => run(o, 'GET', '/api/v1/log/head'));
+  withClient(log.command('verify').description('Recompute the whole tree from storage and check every signed head (exit 1 on any mismatch)')).action(
+    async (o: CallOptions) => {
+      const client = await connect(o);
+      try {
+        const reply = await client.call('GET', '/api/v1/log/verify');
+        print(reply);
+        if (reply.status < 400 && (reply.body as { ok?: boolean }).ok !== true) process.exitCode = 1;
+      } finally {
+        await client.close();
+      }
+    },
+  );
+  log
+    .command('verify-receipt <file>')
+    .description('Verify a log receipt offline: head signature, entry hash and inclusion proof (exit 1 on failure)')
+    .option('--did-document <file>', "the signer's DID document, to bind the key to the DID")
+    .option('--key <file>', 'a trusted public JWK of the signer')
+    .action(async (file: string, o: { didDocument?: string; key?: string }) => {
+      const { readFileSync } = await import('node:fs');
+      const { verifyReceipt } = await import('../ledger/index.js');
+      const read = (f: string) => JSON.parse(readFileSync(f, 'utf8')) as never;
+      const result = await verifyReceipt(read(file), {
+        ...(o.didDocument ? { didDocument: read(o.didDocument) } : {}),
+        ...(o.key ? { trustedKey: read(o.key) } : {}),
+      });
+      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      if (!(result as { ok?: boolean }).ok) process.exitCode = 1;
+    });
+  withClient(log.command('witness <did>').description("Fetch a participant's tree head, check consistency and counter-sign it")).action((did: string, o: CallOptions) =>
+    run(o, 'POST', '/api/v1/log/witness', { participant: did }),
+  );
+
   withClient(program.command('identity').description("This node's DID, self-description and keys")).action((o: CallOptions) => run(o, 'GET', '/api/v1/identity'));
 
   await program.parseAsync(argv);

@@ -118,6 +118,68 @@ export interface JobLeasesTable {
   lease_until: Timestamp;
 }
 
+/** Heads of trusted participants' logs this node verified and cosigned (migration 0004). */
+export interface LedgerWitnessedTable {
+  participant_did: string;
+  size: number;
+  /** Base64 of the 32-byte root. */
+  root_hash: string;
+  /** The head's own timestamp. */
+  ts: Timestamp;
+  jws: string;
+  /** This node's cosignature (compact JWS) of that head. */
+  cosignature: string;
+  observed_at: Timestamp;
+}
+
+/** Cosignatures of this node's own heads sent by witnesses (migration 0004). */
+export interface LedgerCosignaturesTable {
+  size: number;
+  witness_did: string;
+  jws: string;
+  received_at: Timestamp;
+}
+
+/** Split views detected while witnessing (migration 0004). */
+export interface LedgerSplitViewsTable {
+  id: Generated<number>;
+  participant_did: string;
+  size: number;
+  reason: string;
+  known_jws: string;
+  presented_jws: string;
+  detected_at: Timestamp;
+}
+
+/** The transparency log (migration 0003). bytea arrives as Buffer from pg and Uint8Array from PGlite. */
+export interface LedgerEntriesTable {
+  idx: number;
+  type: string;
+  actor: string;
+  subject: string;
+  ts: Timestamp;
+  canonical: string;
+}
+
+export interface LedgerNodesTable {
+  level: number;
+  idx: number;
+  hash: Uint8Array;
+}
+
+export interface LedgerStateTable {
+  id: ColumnType<boolean, boolean | undefined, never>;
+  size: number;
+  root_hash: Uint8Array;
+}
+
+export interface LedgerHeadsTable {
+  size: number;
+  root_hash: Uint8Array;
+  ts: Timestamp;
+  jws: string;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -137,5 +199,12 @@ export interface DB {
   federated_datasets: FederatedDatasetsTable;
   federated_sources: FederatedSourcesTable;
   job_leases: JobLeasesTable;
+  ledger_entries: LedgerEntriesTable;
+  ledger_nodes: LedgerNodesTable;
+  ledger_state: LedgerStateTable;
+  ledger_heads: LedgerHeadsTable;
+  ledger_witnessed: LedgerWitnessedTable;
+  ledger_cosignatures: LedgerCosignaturesTable;
+  ledger_split_views: LedgerSplitViewsTable;
   schema_migrations: SchemaMigrationsTable;
 }

@@ -8,6 +8,7 @@ import { SqlApiKeyStore } from './adapters/sql-api-key.store.js';
 import { SqlIdentityStore, SqlSeenTokenStore } from './adapters/sql-identity.store.js';
 import { SqlNodeKeyStore } from './adapters/sql-node-key.store.js';
 import { createApiKeys } from './app/api-keys.js';
+import { createJwsSigner, type JwsSigner } from './app/jws-signer.js';
 import { createTokenSigner, verifyNodeToken } from './app/node-tokens.js';
 import { createSelfDescription } from './app/self-description.js';
 import { buildDidDocument, type DidDocument } from './domain/did-document.js';
@@ -22,6 +23,8 @@ export { findVerificationMethod, serviceEndpoint, type DidDocument, type DidServ
 export { verifyParticipantCredential, type ParticipantSubject, type ParticipantCredential } from './domain/participant-credential.js';
 export { ROLES, type Profile, type Role } from './domain/profile.js';
 export { fetchPublicDocument, type DidResolver } from './adapters/http-did.resolver.js';
+
+export type { JwsSigner } from './app/jws-signer.js';
 
 export type ParticipantStatus = 'active' | 'suspended';
 
@@ -43,6 +46,8 @@ export interface Identity {
   did: string;
   publicUrl: string;
   tokens: { sign(audienceDid: string): Promise<string> };
+  /** Signs payloads as compact JWS with the node's key (tree heads, cosignatures); kid is the full method id. */
+  signer: JwsSigner;
   resolver: DidResolver;
   /** Verifies a participant credential against its issuer's DID document at the node's current time. */
   verifyCredential(jwt: string, didDocument: DidDocument): Promise<Result<ParticipantSubject>>;
@@ -91,6 +96,7 @@ export async function createIdentity(deps: IdentityDeps): Promise<Identity> {
     did,
     publicUrl,
     tokens: createTokenSigner({ did, clock, ids, activeKey }),
+    signer: createJwsSigner({ did, activeKey, keys: () => keys.list() }),
     resolver,
     verifyCredential: (jwt, doc) => verifyParticipantCredential(jwt, doc, clock.now()),
     fetchDocument: (url, accept) => fetchPublicDocument(fetchFn, url, accept),

@@ -51,6 +51,7 @@ export const CONFIG_KEYS = {
   bodyLimit: { env: 'DASES_BODY_LIMIT', default: 1_048_576, description: 'Largest accepted request body in bytes', parse: int(1024, 1_073_741_824) } as KeySpec<number>,
   didCacheTtl: { env: 'DASES_DID_CACHE_TTL', default: 300, description: 'Seconds a resolved DID document is cached', parse: int(0, 86_400) } as KeySpec<number>,
   crawlInterval: { env: 'DASES_CRAWL_INTERVAL', default: 3600, description: 'Seconds between federated catalog crawls of trusted participants (0 disables the periodic job)', parse: int(0, 604_800) } as KeySpec<number>,
+  witnessInterval: { env: 'DASES_WITNESS_INTERVAL', default: 600, description: "Seconds between rounds witnessing trusted participants' transparency logs (0 disables the periodic job)", parse: int(0, 604_800) } as KeySpec<number>,
   legalName: { env: 'DASES_LEGAL_NAME', default: undefined, description: 'Legal name in the participant self-description (default: the node name)', parse: str } as KeySpec<string | undefined>,
   registrationNumber: { env: 'DASES_REGISTRATION_NUMBER', default: undefined, description: 'Legal registration number (e.g. a SIREN, VAT or LEI code) in the self-description', parse: str } as KeySpec<string | undefined>,
   headquarters: { env: 'DASES_HEADQUARTERS', default: undefined, description: 'Headquarters address country subdivision, ISO 3166-2 (e.g. FR-IDF)', parse: str } as KeySpec<string | undefined>,

@@ -35,6 +35,16 @@ export const ERROR_CATALOGUE = {
   DS_DSP_REMOTE_UNREACHABLE: { status: 502, title: 'The counterparty could not be reached' },
   DS_DSP_REMOTE_INVALID: { status: 502, title: 'The counterparty answered with an invalid message' },
   DS_DSP_UNKNOWN_CONTEXT: { status: 400, title: 'The JSON-LD document names a context this node does not resolve' },
+  DS_LEDGER_UNKNOWN_TYPE: { status: 400, title: 'The log entry type is not registered' },
+  DS_LEDGER_INVALID_ENTRY: { status: 400, title: 'The log entry is not valid' },
+  DS_LEDGER_OUT_OF_RANGE: { status: 400, title: 'The index or tree size is outside the log' },
+  DS_LEDGER_WITNESS_SPLIT_VIEW: { status: 409, title: 'The participant presented a tree head inconsistent with one it signed before (split view)' },
+  DS_LEDGER_WITNESS_INVALID_HEAD: { status: 502, title: "The participant's signed tree head or proof is malformed or does not verify" },
+  DS_LEDGER_WITNESS_UNREACHABLE: { status: 502, title: "The participant's log could not be reached" },
+  DS_LEDGER_WITNESS_REMOTE_ERROR: { status: 502, title: "The participant's log answered with an error" },
+  DS_LEDGER_WITNESS_NO_ENDPOINT: { status: 422, title: 'The participant is not active or has no Dataspace Protocol endpoint' },
+  DS_LEDGER_WITNESS_INVALID_COSIGNATURE: { status: 400, title: 'The cosignature does not verify against the witness DID document' },
+  DS_LEDGER_WITNESS_UNKNOWN_HEAD: { status: 404, title: 'The cosigned tree head is not one this node signed' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

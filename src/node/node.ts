@@ -4,6 +4,7 @@ import { createCatalog } from '../catalog/index.js';
 import { contextRoutes, createDsp } from '../dsp/index.js';
 import { createFederation } from '../federation/index.js';
 import { createIdentity, type Identity } from '../identity/index.js';
+import { createLedger, createWitnessing, type Ledger } from '../ledger/index.js';
 import { createParticipants } from '../participants/index.js';
 import { createLogger, randomIds, systemClock, type Clock, type Config, type IdGenerator, type Logger, type RouteEntry } from '../kernel/index.js';
 import { createHttpApp, type App } from './http-app.js';
@@ -24,6 +25,7 @@ export interface DasesNode {
   config: Config;
   did: string;
   identity: Identity;
+  ledger: Ledger;
   database: Database;
   /** Starts background jobs (federated crawl, token sweeping). The CLI's offline mode does not call it. */
   startJobs(): void;
@@ -67,10 +69,28 @@ export async function buildNode(opts: NodeOptions): Promise<DasesNode> {
       },
       ...(opts.fetch ? { fetch: opts.fetch } : {}),
     });
-    const participants = createParticipants({ db, clock, logger, identity, ...(opts.fetch ? { fetch: opts.fetch } : {}) });
+    const ledger = createLedger({ db, clock, logger, did: identity.did, signer: identity.signer });
+    // Registry and catalog changes are appended to the log inside the transaction that makes them.
+    const audit = { record: async (tx: Parameters<Ledger['append']>[0], e: Omit<Parameters<Ledger['append']>[1], 'actor'>) => void (await ledger.append(tx, { ...e, actor: identity.did })) };
+    const participants = createParticipants({ db, clock, logger, identity, audit, ...(opts.fetch ? { fetch: opts.fetch } : {}) });
     const node = { did: identity.did, name: config.name, publicUrl: config.publicUrl };
-    const catalog = createCatalog({ db, clock, ids, logger, node });
+    const catalog = createCatalog({ db, clock, ids, logger, node, audit });
     const dsp = createDsp({ catalog: catalog.reader, tokens: identity.tokens, node, logger, ...(opts.fetch ? { fetch: opts.fetch } : {}) });
+    const holder = `${hostname()}:${process.pid}:${ids.uuid()}`;
+    const witnessing = createWitnessing({
+      db,
+      clock,
+      logger,
+      did: identity.did,
+      ledger,
+      tokens: identity.tokens,
+      resolver: identity.resolver,
+      signer: identity.signer,
+      participants: participants.directory,
+      intervalSeconds: config.witnessInterval,
+      holder,
+      ...(opts.fetch ? { fetch: opts.fetch } : {}),
+    });
     const federation = createFederation({
       db,
       clock,
@@ -78,7 +98,7 @@ export async function buildNode(opts: NodeOptions): Promise<DasesNode> {
       participants: participants.directory,
       client: dsp.client,
       crawlIntervalSeconds: config.crawlInterval,
-      holder: `${hostname()}:${process.pid}:${ids.uuid()}`,
+      holder,
     });
 
     const { app, metrics, routes } = await createHttpApp({
@@ -89,6 +109,8 @@ export async function buildNode(opts: NodeOptions): Promise<DasesNode> {
     });
     await app.register(systemRoutes({ database, metrics, did: identity.did }));
     await app.register(identity.routes);
+    await app.register(ledger.routes);
+    await app.register(witnessing.routes);
     await app.register(participants.routes);
     await app.register(catalog.routes);
     await app.register(dsp.routes);
@@ -103,9 +125,11 @@ export async function buildNode(opts: NodeOptions): Promise<DasesNode> {
       config,
       did: identity.did,
       identity,
+      ledger,
       database,
       startJobs() {
         federation.start();
+        witnessing.start();
         sweeper = setInterval(() => void identity.sweepSeenTokens().catch((e) => logger.warn({ err: e }, 'token sweep failed')), 60_000);
         sweeper.unref();
       },
@@ -114,6 +138,7 @@ export async function buildNode(opts: NodeOptions): Promise<DasesNode> {
       },
       async close() {
         federation.stop();
+        witnessing.stop();
         if (sweeper) clearInterval(sweeper);
         await app.close();
         await database.close();

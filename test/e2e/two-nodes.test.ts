@@ -97,6 +97,29 @@ forEachEngine('two nodes on loopback', (engine) => {
     assert.equal(found.body.items[0].participant.did, a.did);
   });
 
+  it("witnesses each other's transparency logs, whose first entries are the registry changes", async () => {
+    const logA = await a.api('GET', '/api/v1/log/entries?type=participant.added');
+    assert.ok((logA.body.entries as Array<{ subject: string }>).some((e) => e.subject === b.did), JSON.stringify(logA.body));
+    for (const [witness, subject] of [
+      [b, a],
+      [a, b],
+    ] as const) {
+      const res = await witness.api('POST', '/api/v1/log/witness', { participant: subject.did });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      assert.equal(res.body.delivered, true);
+      const head = await subject.api('GET', '/api/v1/log/head');
+      assert.ok(res.body.size >= 1 && res.body.size <= head.body.size);
+      const cosigned = await subject.api('GET', '/api/v1/log/cosignatures');
+      assert.ok((cosigned.body.items as Array<{ witness: string }>).some((c) => c.witness === witness.did));
+    }
+    // A grows; B's second look checks consistency with the head it already holds.
+    await a.api('POST', '/api/v1/datasets', { title: 'Encore', description: 'x', keywords: [], distributions: [] });
+    const again = await b.api('POST', '/api/v1/log/witness', { participant: a.did });
+    assert.equal(again.status, 200, JSON.stringify(again.body));
+    const splits = await b.api('GET', '/api/v1/log/split-views');
+    assert.equal(splits.body.total, 0);
+  });
+
   const dspCall = (token: string | undefined) =>
     fetch(`${a.url}/dsp/catalog/request`, {
       method: 'POST',

@@ -59,7 +59,7 @@ export async function startNodeProcess(
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/bin.ts'), 'start', '--port', String(port), '--data', dataDir, '--name', name], {
     cwd: ROOT,
-    env: { ...process.env, ...(opts.keepAdminKeyFile ? {} : { DASES_ADMIN_API_KEY: apiKey }), DASES_LOG_LEVEL: 'warn', DASES_CRAWL_INTERVAL: '0', ...env },
+    env: { ...process.env, ...(opts.keepAdminKeyFile ? {} : { DASES_ADMIN_API_KEY: apiKey }), DASES_LOG_LEVEL: 'warn', DASES_CRAWL_INTERVAL: '0', DASES_WITNESS_INTERVAL: '0', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let err = '';

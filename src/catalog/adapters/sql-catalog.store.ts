@@ -10,8 +10,10 @@ import { listOfferedDatasets, searchResources } from './sql-catalog.search.js';
 export class SqlCatalogStore implements CatalogStore {
   constructor(private readonly db: Kysely<DB>) {}
 
-  transaction<T>(fn: (store: CatalogStore) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((tx) => fn(new SqlCatalogStore(tx)));
+  transaction<T>(fn: (store: CatalogStore, tx: Kysely<DB>) => Promise<T>): Promise<T> {
+    // Already inside a transaction (a caller composing writes): join it rather than nest.
+    if (this.db.isTransaction) return fn(this, this.db);
+    return this.db.transaction().execute((tx) => fn(new SqlCatalogStore(tx), tx));
   }
 
   async getResource(id: string): Promise<CatalogResource | undefined> {

@@ -4,6 +4,7 @@ import { mergePatch } from '../domain/merge-patch.js';
 import { offeringToInput, parseOfferingInput, type Offering, type OfferingContent } from '../domain/offering.js';
 import { parseResourceInput } from '../domain/resource-input.parser.js';
 import { toDcatCatalog } from '../domain/dcat.mapper.js';
+import { offeringEvent, resourceEvent, type CatalogAudit, type CatalogAuditEvent } from './catalog-audit.js';
 import type { CatalogStore, SearchQuery, SearchResult } from './catalog.store.js';
 
 /** `datasets` routes see only datasets, `services` routes only the two service kinds. */
@@ -28,7 +29,9 @@ function expectedVersion(ifMatch: number | undefined, body: unknown): number | u
   return typeof v === 'number' ? v : undefined;
 }
 
-/** Use cases of the catalog management API. Every write runs in one transaction. */
+type Tx = Parameters<CatalogAudit['record']>[0];
+
+/** Use cases of the catalog management API. Every write runs in one transaction, together with its audit record. */
 export class CatalogService {
   constructor(
     private readonly deps: {
@@ -38,8 +41,21 @@ export class CatalogService {
       node: { did: string; name: string; publicUrl: string };
       /** JSON-LD -> Turtle, an adapter (it needs an RDF library). */
       toTurtle: (doc: Record<string, unknown>) => Promise<string>;
+      /** Records each change in the change's transaction (the node's transparency log); none in tests that omit it. */
+      audit?: CatalogAudit;
     },
   ) {}
+
+  async #record(tx: Tx, event: CatalogAuditEvent): Promise<void> {
+    if (this.deps.audit) await this.deps.audit.record(tx, event);
+  }
+
+  /** The record as stored (what a GET returns), so that its content hash matches what a counterparty reads. */
+  async #stored(store: CatalogStore, id: string): Promise<CatalogResource> {
+    const r = await store.getResource(id);
+    if (!r) throw notFound(id);
+    return r;
+  }
 
   search(q: SearchQuery): Promise<SearchResult> {
     return this.deps.store.search(q);
@@ -73,8 +89,12 @@ export class CatalogService {
     if (!content.ok) throw invalid(content.error);
     const now = this.deps.clock.now();
     const r: CatalogResource = { ...content.value, id: this.deps.ids.uuid(), kind, version: 1, createdAt: now, updatedAt: now };
-    await this.deps.store.insertResource(r);
-    return r;
+    return this.deps.store.transaction(async (store, tx) => {
+      await store.insertResource(r);
+      const stored = await this.#stored(store, r.id);
+      await this.#record(tx, resourceEvent('published', stored));
+      return stored;
+    });
   }
 
   async getResource(group: ResourceGroup, id: string): Promise<CatalogResource> {
@@ -97,7 +117,7 @@ export class CatalogService {
   }
 
   async #update(group: ResourceGroup, id: string, ifMatch: number | undefined, body: unknown, next: (c: CatalogResource) => unknown): Promise<CatalogResource> {
-    return this.deps.store.transaction(async (store) => {
+    return this.deps.store.transaction(async (store, tx) => {
       const current = await store.getResource(id);
       if (!current || !KINDS[group].includes(current.kind)) throw notFound(id);
       const expected = expectedVersion(ifMatch, body);
@@ -106,12 +126,14 @@ export class CatalogService {
       if (!content.ok) throw invalid(content.error);
       const r: CatalogResource = { ...content.value, id, kind, version: current.version + 1, createdAt: current.createdAt, updatedAt: this.deps.clock.now() };
       if (!(await store.updateResource(r, current.version))) throw conflict(current.version, current.version + 1);
-      return r;
+      const stored = await this.#stored(store, id);
+      await this.#record(tx, resourceEvent('updated', stored));
+      return stored;
     });
   }
 
   async deleteResource(group: ResourceGroup, id: string): Promise<void> {
-    await this.deps.store.transaction(async (store) => {
+    await this.deps.store.transaction(async (store, tx) => {
       const current = await store.getResource(id);
       if (!current || !KINDS[group].includes(current.kind)) throw notFound(id);
       const users = await store.offeringsUsing(id);
@@ -119,18 +141,21 @@ export class CatalogService {
         throw new AppError('DS_CATALOG_IN_USE', `${id} is bundled by offering(s) ${users.join(', ')}; delete or change them first`, [{ path: '/params/id', message: 'referenced by an offering' }]);
       }
       await store.deleteResource(id);
+      await this.#record(tx, resourceEvent('deleted', current));
     });
   }
 
   async createOffering(body: unknown): Promise<Offering> {
     const content = parseOfferingInput(body);
     if (!content.ok) throw invalidOffering(content.error);
-    return this.deps.store.transaction(async (store) => {
+    return this.deps.store.transaction(async (store, tx) => {
       await this.#checkReferences(store, content.value);
       const now = this.deps.clock.now();
       const o: Offering = { ...content.value, id: this.deps.ids.uuid(), version: 1, createdAt: now, updatedAt: now };
       await store.insertOffering(o);
-      return o;
+      const stored = (await store.getOffering(o.id)) ?? o;
+      await this.#record(tx, offeringEvent('published', stored));
+      return stored;
     });
   }
 
@@ -141,7 +166,7 @@ export class CatalogService {
   }
 
   async updateOffering(id: string, body: unknown, mode: 'replace' | 'merge', ifMatch?: number): Promise<Offering> {
-    return this.deps.store.transaction(async (store) => {
+    return this.deps.store.transaction(async (store, tx) => {
       const current = await store.getOffering(id);
       if (!current) throw notFound(id);
       const expected = expectedVersion(ifMatch, body);
@@ -158,12 +183,18 @@ export class CatalogService {
       await this.#checkReferences(store, content.value);
       const o: Offering = { ...content.value, id, version: current.version + 1, createdAt: current.createdAt, updatedAt: this.deps.clock.now() };
       if (!(await store.updateOffering(o, current.version))) throw conflict(current.version, current.version + 1);
-      return (await store.getOffering(id)) ?? o;
+      const stored = (await store.getOffering(id)) ?? o;
+      await this.#record(tx, offeringEvent('updated', stored));
+      return stored;
     });
   }
 
   async deleteOffering(id: string): Promise<void> {
-    if (!(await this.deps.store.deleteOffering(id))) throw notFound(id);
+    await this.deps.store.transaction(async (store, tx) => {
+      const current = await store.getOffering(id);
+      if (!current || !(await store.deleteOffering(id))) throw notFound(id);
+      await this.#record(tx, offeringEvent('withdrawn', current));
+    });
   }
 
   async #checkReferences(store: CatalogStore, o: OfferingContent): Promise<void> {

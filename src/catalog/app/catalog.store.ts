@@ -1,3 +1,5 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { DB } from '../../db/index.js';
 import type { CatalogResource, DatasetView, ResourceKind } from '../domain/catalog-resource.js';
 import type { Offering } from '../domain/offering.js';
 
@@ -56,9 +58,12 @@ export interface OfferedPage {
   nextCursor?: string;
 }
 
-/** Persistence of catalog resources and offerings. Writes that must not half-happen run inside `transaction`. */
+/**
+ * Persistence of catalog resources and offerings. Writes that must not half-happen run inside `transaction`, whose
+ * `tx` is handed on to the audit so the change and its log entry commit together.
+ */
 export interface CatalogStore {
-  transaction<T>(fn: (store: CatalogStore) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (store: CatalogStore, tx: Transaction<DB> | Kysely<DB>) => Promise<T>): Promise<T>;
   getResource(id: string): Promise<CatalogResource | undefined>;
   insertResource(r: CatalogResource): Promise<void>;
   /** Writes `r` if the stored version is still `expectedVersion`; false otherwise. */

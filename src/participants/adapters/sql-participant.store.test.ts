@@ -49,7 +49,7 @@ forEachEngine('participant store', (engine) => {
   it('activates, deletes, and reports unknown DIDs', async () => {
     assert.equal((await store.setStatus('did:web:a', 'active', null, t0))?.status, 'active');
     assert.equal(await store.setStatus('did:web:zz', 'active', null, t0), undefined);
-    assert.equal(await store.delete('did:web:a'), true);
-    assert.equal(await store.delete('did:web:a'), false);
+    assert.equal((await store.delete('did:web:a'))?.did, 'did:web:a');
+    assert.equal(await store.delete('did:web:a'), undefined);
   });
 });

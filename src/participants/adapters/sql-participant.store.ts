@@ -40,6 +40,12 @@ const toParticipant = (r: Row): Participant => ({
 export class SqlParticipantStore {
   constructor(private readonly db: Kysely<DB>) {}
 
+  /** Runs `fn` in one transaction; `tx` goes on to the audit so the change and its record commit together. */
+  transaction<T>(fn: (store: SqlParticipantStore, tx: Kysely<DB>) => Promise<T>): Promise<T> {
+    if (this.db.isTransaction) return fn(this, this.db);
+    return this.db.transaction().execute((tx) => fn(new SqlParticipantStore(tx), tx));
+  }
+
   /** Inserts or refreshes (status and added_at are kept on refresh); tells which happened. */
   async upsert(p: ParticipantWrite): Promise<{ participant: Participant; created: boolean }> {
     const values = {
@@ -100,8 +106,9 @@ export class SqlParticipantStore {
     return row && toParticipant(row);
   }
 
-  async delete(did: string): Promise<boolean> {
-    const res = await this.db.deleteFrom('participants').where('did', '=', did).executeTakeFirst();
-    return res.numDeletedRows > 0n;
+  /** The participant as it was, or undefined when there was none. */
+  async delete(did: string): Promise<Participant | undefined> {
+    const row = await this.db.deleteFrom('participants').where('did', '=', did).returning(COLUMNS).executeTakeFirst();
+    return row && toParticipant(row);
   }
 }

@@ -2,6 +2,7 @@ import { AppError, type Clock, type Logger } from '../../kernel/index.js';
 import { didDocumentUrl, didFromUrl, serviceEndpoint, type DidDocument, type Identity } from '../../identity/index.js';
 import { dspEndpointFrom, type Participant, type ParticipantEndpoints } from '../domain/participant.js';
 import type { SqlParticipantStore } from '../adapters/sql-participant.store.js';
+import { participantEvent, type ParticipantAudit, type ParticipantAuditEvent } from './participant-audit.js';
 
 export type ParticipantsIdentity = Pick<Identity, 'did' | 'resolver' | 'verifyCredential' | 'fetchDocument'>;
 
@@ -18,8 +19,16 @@ const notFound = (did: string) => new AppError('DS_PARTICIPANT_NOT_FOUND', `no p
  * Trusting a participant means: resolve its DID document, fetch and verify the credential it publishes, and
  * discover its Dataspace Protocol endpoint. Nothing is stored unless all of that succeeded.
  */
-export function createParticipantsService(deps: { store: SqlParticipantStore; identity: ParticipantsIdentity; clock: Clock; logger: Logger }): ParticipantsService {
-  const { store, identity, clock, logger } = deps;
+export function createParticipantsService(deps: { store: SqlParticipantStore; identity: ParticipantsIdentity; clock: Clock; logger: Logger; audit?: ParticipantAudit }): ParticipantsService {
+  const { store, identity, clock, logger, audit } = deps;
+  /** A registry write and its audit record, in one transaction (network work is done before it opens). */
+  const write = <T>(change: (s: SqlParticipantStore) => Promise<T>, event: (result: T) => ParticipantAuditEvent | undefined): Promise<T> =>
+    store.transaction(async (s, tx) => {
+      const result = await change(s);
+      const e = event(result);
+      if (e && audit) await audit.record(tx, e);
+      return result;
+    });
 
   const discover = async (doc: DidDocument): Promise<{ credential: string; endpoints: ParticipantEndpoints }> => {
     const credentialUrl = serviceEndpoint(doc, 'ParticipantCredential');
@@ -54,7 +63,7 @@ export function createParticipantsService(deps: { store: SqlParticipantStore; id
       const verified = await identity.verifyCredential(credential, doc);
       if (!verified.ok) throw verified.error;
       const subject = verified.value;
-      const result = await store.upsert({
+      const values = {
         did,
         name: subject['gx:legalName'],
         roles: subject['dases:roles'],
@@ -63,23 +72,27 @@ export function createParticipantsService(deps: { store: SqlParticipantStore; id
         credential,
         selfDescription: subject,
         now: clock.now(),
-      });
+      };
+      const result = await write(
+        (s) => s.upsert(values),
+        (r) => participantEvent(r.created ? 'participant.added' : 'participant.refreshed', r.participant),
+      );
       logger.info({ did, created: result.created }, result.created ? 'participant added' : 'participant refreshed');
       return result;
     },
     async suspend(did, reason) {
-      const p = await store.setStatus(did, 'suspended', reason, clock.now());
+      const p = await write((s) => s.setStatus(did, 'suspended', reason, clock.now()), (r) => r && participantEvent('participant.suspended', r));
       if (!p) throw notFound(did);
       logger.info({ did, reason }, 'participant suspended');
       return p;
     },
     async activate(did) {
-      const p = await store.setStatus(did, 'active', null, clock.now());
+      const p = await write((s) => s.setStatus(did, 'active', null, clock.now()), (r) => r && participantEvent('participant.activated', r));
       if (!p) throw notFound(did);
       return p;
     },
     async remove(did) {
-      if (!(await store.delete(did))) throw notFound(did);
+      if (!(await write((s) => s.delete(did), (r) => r && participantEvent('participant.removed', r)))) throw notFound(did);
       identity.resolver.invalidate(did);
     },
   };

@@ -1,0 +1,27 @@
+import { CompactSign, type CryptoKey, type JWK } from 'jose';
+import type { PublicKeyEntry } from '../domain/did-document.js';
+
+/** Signs arbitrary payloads as compact JWS with the node's active key (tree heads, cosignatures, receipts). */
+export interface JwsSigner {
+  /** alg EdDSA; the header carries `typ` and `kid`, the full verification method id (`<did>#<thumbprint>`). */
+  sign(payload: object, typ: string): Promise<string>;
+  /** The active key, or the key `kid` (full id or bare thumbprint); retired keys stay listed in the DID document. */
+  publicKey(kid?: string): Promise<{ kid: string; publicKeyJwk: JWK }>;
+}
+
+export function createJwsSigner(deps: { did: string; activeKey: () => Promise<{ kid: string; privateKey: CryptoKey }>; keys: () => Promise<PublicKeyEntry[]> }): JwsSigner {
+  const { did } = deps;
+  return {
+    async sign(payload, typ) {
+      const { kid, privateKey } = await deps.activeKey();
+      return new CompactSign(new TextEncoder().encode(JSON.stringify(payload))).setProtectedHeader({ alg: 'EdDSA', typ, kid: `${did}#${kid}` }).sign(privateKey);
+    },
+    async publicKey(kid) {
+      const wanted = kid === undefined ? (await deps.activeKey()).kid : kid.startsWith(`${did}#`) ? kid.slice(did.length + 1) : kid;
+      const entry = (await deps.keys()).find((k) => k.kid === wanted);
+      if (!entry) throw new Error(`${kid ?? wanted} is not a key of ${did}`);
+      // Exactly as the DID document publishes it, so a holder can compare the two.
+      return { kid: `${did}#${entry.kid}`, publicKeyJwk: entry.publicJwk };
+    },
+  };
+}

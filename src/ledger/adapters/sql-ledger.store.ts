@@ -1,0 +1,141 @@
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../../db/index.js';
+import type { EntryFilter, EntryRow, LeafBatch, LedgerStore, NodeDigest, NodeWindow, Queryable, StoredHead } from '../app/ledger.store.js';
+import { nodeKey, type Hash, type NodeId } from '../domain/merkle-tree.js';
+
+// Any constant: it only has to be the same for every process sharing the database (see migrate.ts, node keys).
+const APPEND_LOCK = 4_372_019_340;
+
+/** bytea arrives as Buffer from pg and as Uint8Array from PGlite; the log works with Buffers. */
+export const toBuffer = (v: Uint8Array): Buffer => (Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength));
+const hex = (h: Hash) => toBuffer(h).toString('hex');
+const ISO_TS = sql<string>`to_char(ts at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+export class SqlLedgerStore implements LedgerStore {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  async lockAppends(tx: Queryable): Promise<void> {
+    await sql`select pg_advisory_xact_lock(${APPEND_LOCK})`.execute(tx);
+  }
+
+  async state(q: Queryable): Promise<{ size: number; root: Hash }> {
+    const row = await q.selectFrom('ledger_state').select(['size', 'root_hash']).executeTakeFirstOrThrow();
+    return { size: row.size, root: toBuffer(row.root_hash) };
+  }
+
+  async nodes(q: Queryable, ids: readonly NodeId[]): Promise<Map<number, Hash>> {
+    const out = new Map<number, Hash>();
+    if (ids.length === 0) return out;
+    const rows = await sql<{ level: number; idx: number; hash: Uint8Array }>`
+      select n.level, n.idx, n.hash from ledger_nodes n
+      join unnest(${ids.map((i) => i.level)}::int2[], ${ids.map((i) => i.index)}::int8[]) as k(level, idx) on n.level = k.level and n.idx = k.idx`.execute(q);
+    for (const r of rows.rows) out.set(nodeKey(r.level, r.idx), toBuffer(r.hash));
+    return out;
+  }
+
+  async append(tx: Queryable, entries: EntryRow[], nodes: Array<NodeId & { hash: Hash }>, size: number, root: Hash): Promise<void> {
+    // One statement per table whatever the batch size. RFC 8785 text never holds a raw newline, so the canonical
+    // texts travel as one newline-joined parameter (no per-element array escaping), split by the database.
+    await sql`insert into ledger_entries (idx, type, actor, subject, ts, canonical)
+      select * from unnest(${entries.map((e) => e.idx)}::int8[], ${entries.map((e) => e.type)}::text[], ${entries.map((e) => e.actor)}::text[],
+        ${entries.map((e) => e.subject)}::text[], ${entries.map((e) => e.ts)}::timestamptz[], string_to_array(${entries.map((e) => e.canonical).join('\n')}, E'\\n'))`.execute(tx);
+    await sql`insert into ledger_nodes (level, idx, hash)
+      select l, i, decode(h, 'hex') from unnest(${nodes.map((n) => n.level)}::int2[], ${nodes.map((n) => n.index)}::int8[],
+        string_to_array(${nodes.map((n) => hex(n.hash)).join(',')}, ',')) as t(l, i, h)`.execute(tx);
+    await tx.updateTable('ledger_state').set({ size, root_hash: toBuffer(root) }).where('id', '=', true).execute();
+  }
+
+  async entries(f: EntryFilter): Promise<EntryRow[]> {
+    let q = this.db.selectFrom('ledger_entries').select(['idx', 'type', 'actor', 'subject', ISO_TS.as('ts'), 'canonical']);
+    if (f.start !== undefined) q = q.where('idx', '>=', f.start);
+    if (f.end !== undefined) q = q.where('idx', '<=', f.end);
+    if (f.type !== undefined) q = q.where('type', '=', f.type);
+    if (f.subject !== undefined) q = q.where('subject', '=', f.subject);
+    if (f.actor !== undefined) q = q.where('actor', '=', f.actor);
+    if (f.from !== undefined) q = q.where('ts', '>=', f.from);
+    if (f.to !== undefined) q = q.where('ts', '<', f.to);
+    return q.orderBy('idx').limit(f.limit).execute();
+  }
+
+  async entry(index: number): Promise<EntryRow | undefined> {
+    return this.db.selectFrom('ledger_entries').select(['idx', 'type', 'actor', 'subject', ISO_TS.as('ts'), 'canonical']).where('idx', '=', index).executeTakeFirst();
+  }
+
+  async newestHead(): Promise<StoredHead | undefined> {
+    const r = await this.db.selectFrom('ledger_heads').selectAll().orderBy('size', 'desc').limit(1).executeTakeFirst();
+    return r && { size: r.size, rootHash: toBuffer(r.root_hash), ts: r.ts, jws: r.jws };
+  }
+
+  async insertHead(h: StoredHead): Promise<void> {
+    await sql`insert into ledger_heads (size, root_hash, ts, jws)
+      select ${h.size}, ${toBuffer(h.rootHash)}, ${h.ts}, ${h.jws}
+      where not exists (select 1 from ledger_heads where size >= ${h.size} or ts > ${h.ts})
+      on conflict (size) do nothing`.execute(this.db);
+  }
+
+  async heads(): Promise<StoredHead[]> {
+    const rows = await this.db.selectFrom('ledger_heads').selectAll().orderBy('size').execute();
+    return rows.map((r) => ({ size: r.size, rootHash: toBuffer(r.root_hash), ts: r.ts, jws: r.jws }));
+  }
+
+  async entryBatch(lo: number, hi: number): Promise<EntryRow[]> {
+    return this.db.selectFrom('ledger_entries').select(['idx', 'type', 'actor', 'subject', ISO_TS.as('ts'), 'canonical']).where('idx', '>=', lo).where('idx', '<', hi).orderBy('idx').execute();
+  }
+
+  async nodeWindows(lo: number, hi: number, maxLevel: number): Promise<NodeWindow[]> {
+    // Per level, the nodes completed by leaves [lo, hi) are idx in [lo >> level, hi >> level): one index range
+    // scan each, concatenated in the database so a whole window travels as one value.
+    const rows = await sql<{ level: number; lo: number | null; count: number; hashes: Uint8Array | null }>`
+      select l.level, s.lo, s.count, s.hashes from generate_series(0, ${maxLevel}::int) as l(level)
+      cross join lateral (
+        select min(n.idx) as lo, count(*)::int8 as count, string_agg(n.hash, ''::bytea order by n.idx) as hashes from ledger_nodes n
+        where n.level = l.level and n.idx >= (${lo}::int8 >> l.level) and n.idx < (${hi}::int8 >> l.level)
+      ) s`.execute(this.db);
+    return rows.rows.map((r) => ({ level: r.level, lo: r.lo ?? 0, count: r.count, hashes: r.hashes ? toBuffer(r.hashes) : Buffer.alloc(0) }));
+  }
+
+  async leafBatch(lo: number, hi: number): Promise<LeafBatch> {
+    // Each canonical text preceded by a newline, which RFC 8785 output never contains raw: the caller turns every
+    // separator into the 0x00 leaf prefix and hashes in place. Rows whose columns do not plainly open and close
+    // their canonical text are flagged for an exact check (plain concatenation is much cheaper than to_json, and
+    // a column needing JSON escapes is merely flagged, never passed).
+    const r = await sql<{ count: number; first: number | null; text: string | null; suspects: number[] | null }>`
+      select count(*)::int8 as count, min(idx) as first, E'\\n' || string_agg(canonical, E'\\n') as text,
+        array_agg(idx) filter (where not (
+          starts_with(canonical, '{"actor":"' || actor || '","payload":')
+          and right(canonical, length(suffix)) = suffix)) as suspects
+      from (select idx, canonical, actor,
+          ',"subject":"' || subject || '","timestamp":"' || to_char(ts at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '","type":"' || type || '"}' as suffix
+        from ledger_entries where idx >= ${lo} and idx < ${hi} order by idx) e`.execute(this.db);
+    const row = r.rows[0]!;
+    return { count: row.count, first: row.first ?? lo, text: row.text ?? '', suspects: (row.suspects ?? []).map(Number) };
+  }
+
+  async nodeDigests(lo: number, hi: number, maxLevel: number): Promise<NodeDigest[]> {
+    const rows = await sql<{ level: number; lo: number | null; count: number; digest: Uint8Array | null }>`
+      select l.level, s.lo, s.count, s.digest from generate_series(0, ${maxLevel}::int) as l(level)
+      cross join lateral (
+        select min(n.idx) as lo, count(*)::int8 as count, sha256(string_agg(n.hash, ''::bytea order by n.idx)) as digest from ledger_nodes n
+        where n.level = l.level and n.idx >= (${lo}::int8 >> l.level) and n.idx < (${hi}::int8 >> l.level)
+      ) s`.execute(this.db);
+    return rows.rows.map((r) => ({ level: r.level, lo: r.lo ?? 0, count: r.count, digest: r.digest ? toBuffer(r.digest) : undefined }));
+  }
+
+  async nodeRows(level: number, lo: number, hi: number): Promise<Array<{ idx: number; hash: Hash }>> {
+    const rows = await this.db.selectFrom('ledger_nodes').select(['idx', 'hash']).where('level', '=', level).where('idx', '>=', lo).where('idx', '<', hi).orderBy('idx').execute();
+    return rows.map((r) => ({ idx: r.idx, hash: toBuffer(r.hash) }));
+  }
+
+  async leafIndexOf(hash: Hash): Promise<number | undefined> {
+    const r = await this.db.selectFrom('ledger_nodes').select('idx').where('level', '=', 0).where('hash', '=', toBuffer(hash)).orderBy('idx').limit(1).executeTakeFirst();
+    return r?.idx;
+  }
+
+  async beyond(size: number): Promise<{ entries: number; firstEntry?: number; nodes: number }> {
+    const e = await sql<{ c: number; first: number | null }>`select count(*)::int8 as c, min(idx) as first from ledger_entries where idx >= ${size}`.execute(this.db);
+    // A node (level, idx) lies beyond the log when its last leaf, (idx + 1) * 2^level - 1, is not below size.
+    const n = await sql<{ c: number }>`select count(*)::int8 as c from ledger_nodes where (idx + 1) * (1::int8 << level) > ${size}::int8`.execute(this.db);
+    const first = e.rows[0]?.first;
+    return { entries: e.rows[0]?.c ?? 0, ...(first !== null && first !== undefined ? { firstEntry: first } : {}), nodes: n.rows[0]?.c ?? 0 };
+  }
+}

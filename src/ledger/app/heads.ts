@@ -1,0 +1,59 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/index.js';
+import type { Clock } from '../../kernel/index.js';
+import { entryFromCanonical } from '../domain/log-entry.js';
+import type { Receipt } from '../domain/receipt.js';
+import { decodeTreeHead, TREE_HEAD_TYP, type TreeHead } from '../domain/tree-head.js';
+import type { LedgerStore, StoredHead } from './ledger.store.js';
+import { outOfRange, type Proofs } from './proofs.js';
+import type { LedgerSigner } from './signer.js';
+
+/** A signed tree head as the API serves it: the compact JWS and its payload's fields. */
+export interface SignedTreeHead {
+  head: string;
+  size: number;
+  rootHash: string;
+  timestamp: string;
+}
+
+const b64 = (h: Uint8Array) => Buffer.from(h).toString('base64');
+const served = (h: StoredHead): SignedTreeHead => ({ head: h.jws, size: h.size, rootHash: b64(h.rootHash), timestamp: h.ts.toISOString() });
+
+export function createHeads(deps: { db: Kysely<DB>; store: LedgerStore; clock: Clock; did: string; signer: LedgerSigner; proofs: Proofs }) {
+  const { store, signer } = deps;
+
+  /**
+   * The signed head of the current size, signed now if the newest stored one is older. Signing happens outside
+   * any transaction (the key store reads the database; PGlite has one connection), and the insert refuses a head
+   * that would not be the newest, so sizes and timestamps only move forward.
+   */
+  async function latestHead(): Promise<SignedTreeHead> {
+    const [state, newest] = await Promise.all([store.state(deps.db), store.newestHead()]);
+    if (newest && newest.size >= state.size) return served(newest);
+    const now = deps.clock.now();
+    const ts = newest && newest.ts > now ? newest.ts : now;
+    const payload: TreeHead = { iss: deps.did, size: state.size, rootHash: b64(state.root), timestamp: ts.toISOString() };
+    const jws = await signer.sign(payload, TREE_HEAD_TYP);
+    await store.insertHead({ size: state.size, rootHash: state.root, ts, jws });
+    const stored = await store.newestHead();
+    return served(stored!);
+  }
+
+  async function receipt(index: number): Promise<Receipt> {
+    const head = await latestHead();
+    if (index >= head.size) throw outOfRange('/params/index', `must be below the log size ${head.size}`);
+    const [row, proof] = await Promise.all([store.entry(index), deps.proofs.inclusion(index, head.size)]);
+    if (!row) throw new Error(`ledger entry ${index} is missing: run dases log verify`);
+    const decoded = decodeTreeHead(head.head);
+    if (!decoded.ok) throw new Error(`stored tree head of size ${head.size} is unreadable: ${decoded.reason}`);
+    const key = await signer.publicKey(decoded.value.kid);
+    return {
+      entry: entryFromCanonical(row.idx, row.canonical),
+      treeHead: head.head,
+      inclusionProof: proof.auditPath.map(b64),
+      signer: { did: deps.did, kid: key.kid, publicKeyJwk: key.publicKeyJwk },
+    };
+  }
+
+  return { latestHead, receipt };
+}

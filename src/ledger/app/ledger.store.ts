@@ -1,0 +1,83 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/index.js';
+import type { Hash, NodeId } from '../domain/merkle-tree.js';
+
+/** A query runner: the node's database or a caller's transaction. */
+export type Queryable = Kysely<DB>;
+
+export interface EntryRow {
+  idx: number;
+  type: string;
+  actor: string;
+  subject: string;
+  /** ISO 8601 with milliseconds, as the Clock gave it. */
+  ts: string;
+  canonical: string;
+}
+
+export interface StoredHead {
+  size: number;
+  rootHash: Hash;
+  ts: Date;
+  jws: string;
+}
+
+export interface EntryFilter {
+  start?: number;
+  /** Inclusive, as RFC 6962 get-entries. */
+  end?: number;
+  type?: string;
+  subject?: string;
+  actor?: string;
+  from?: Date;
+  to?: Date;
+  limit: number;
+}
+
+/** The stored nodes of one level over [lo, lo + count) as one buffer, or undefined when some are missing. */
+export interface NodeWindow {
+  level: number;
+  lo: number;
+  count: number;
+  hashes: Buffer;
+}
+
+/** A batch of canonical texts, each preceded by "\n", and the indexes whose columns disagree with their text. */
+export interface LeafBatch {
+  count: number;
+  first: number;
+  text: string;
+  suspects: number[];
+}
+
+/** SHA-256 over the concatenated stored hashes of one level over a window, in index order. */
+export interface NodeDigest {
+  level: number;
+  lo: number;
+  count: number;
+  digest: Hash | undefined;
+}
+
+/** Storage of the log: entries, complete-subtree nodes, the current size and root, signed heads. */
+export interface LedgerStore {
+  /** Serialises appenders of this node for the rest of the transaction; readers are not blocked. */
+  lockAppends(tx: Queryable): Promise<void>;
+  state(q: Queryable): Promise<{ size: number; root: Hash }>;
+  nodes(q: Queryable, ids: readonly NodeId[]): Promise<Map<number, Hash>>;
+  append(tx: Queryable, entries: EntryRow[], nodes: Array<NodeId & { hash: Hash }>, size: number, root: Hash): Promise<void>;
+  entries(filter: EntryFilter): Promise<EntryRow[]>;
+  entry(index: number): Promise<EntryRow | undefined>;
+  newestHead(): Promise<StoredHead | undefined>;
+  /** Inserts the head unless one exists for that size, or a larger or later one exists (heads only move forward). */
+  insertHead(head: StoredHead): Promise<void>;
+  heads(): Promise<StoredHead[]>;
+  // For verification, which reads everything as stored.
+  entryBatch(lo: number, hi: number): Promise<EntryRow[]>;
+  nodeWindows(lo: number, hi: number, maxLevel: number): Promise<NodeWindow[]>;
+  leafBatch(lo: number, hi: number): Promise<LeafBatch>;
+  nodeDigests(lo: number, hi: number, maxLevel: number): Promise<NodeDigest[]>;
+  nodeRows(level: number, lo: number, hi: number): Promise<Array<{ idx: number; hash: Hash }>>;
+  leafIndexOf(hash: Hash): Promise<number | undefined>;
+  /** Entries and nodes stored beyond a log of `size` leaves. */
+  beyond(size: number): Promise<{ entries: number; firstEntry?: number; nodes: number }>;
+}
