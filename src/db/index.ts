@@ -3,3 +3,4 @@ export { migrate, loadMigrations, MIGRATIONS_DIR, type Migration } from './migra
 export type * from './schema.js';
 export { json } from './json.js';
 export { withLease } from './lease.js';
+export { leasedJob, type LeasedJob } from './leased-job.js';

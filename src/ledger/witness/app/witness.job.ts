@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { withLease, type DB } from '../../../db/index.js';
+import { leasedJob, type DB } from '../../../db/index.js';
 import type { Clock, Logger } from '../../../kernel/index.js';
 import type { WitnessDirectory } from './witness.ports.js';
 
@@ -20,11 +20,6 @@ export function witnessJob(deps: {
   participants: WitnessDirectory;
   witness: (did: string) => Promise<{ size: number }>;
 }) {
-  let timer: NodeJS.Timeout | undefined;
-  let first: NodeJS.Timeout | undefined;
-  let running = false;
-  const ms = deps.intervalSeconds * 1000;
-
   async function witnessAll(): Promise<WitnessRun> {
     const out: WitnessRun = [];
     for (const p of await deps.participants.listActive()) {
@@ -40,32 +35,6 @@ export function witnessJob(deps: {
     return out;
   }
 
-  async function tick(): Promise<void> {
-    if (running) return;
-    running = true;
-    try {
-      if (await withLease(deps.db, WITNESS_LEASE, deps.holder, deps.clock.now(), ms)) await witnessAll();
-    } catch (e) {
-      deps.logger.warn({ err: e }, 'log witnessing job failed');
-    } finally {
-      running = false;
-    }
-  }
-
-  return {
-    witnessAll,
-    start() {
-      if (ms <= 0 || timer) return;
-      // A first round soon after start-up, then on the interval; neither timer keeps the process alive.
-      first = setTimeout(() => void tick(), 2000);
-      first.unref();
-      timer = setInterval(() => void tick(), ms);
-      timer.unref();
-    },
-    stop() {
-      if (first) clearTimeout(first);
-      if (timer) clearInterval(timer);
-      first = timer = undefined;
-    },
-  };
+  const job = leasedJob({ ...deps, name: WITNESS_LEASE, firstDelayMs: 2000, run: witnessAll });
+  return { witnessAll, start: job.start, stop: job.stop, tick: job.tick };
 }
