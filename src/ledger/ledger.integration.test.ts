@@ -191,4 +191,22 @@ forEachEngine('transparency log', (engine) => {
     assert.equal((await mutate((x) => (x.signer.publicKeyJwk = other.didDocument.verificationMethod[0]!.publicKeyJwk as never))).ok, false, 'another key');
     await assert.rejects(log.receipt(100_000), (e: { code: string; errors: Array<{ path: string }> }) => e.code === 'DS_LEDGER_OUT_OF_RANGE' && e.errors[0]?.path === '/params/index');
   });
+  it('keeps proofs right as the log grows past the nodes and right-edge folds it has already served', async () => {
+    for (const grow of [1, 2, 7, 30]) {
+      const before = canonicals.length;
+      // Warm the cache with the current right edge, then grow the log and ask for the edge again at both sizes.
+      await log.inclusionProof(before - 1, before);
+      await appendN(grow);
+      const leaves = canonicals.map((c) => refLeaf(c));
+      for (const size of [before, canonicals.length]) {
+        const root = refMth(leaves.slice(0, size));
+        for (const index of [0, size - 1, Math.max(0, size - 2), before - 1]) {
+          const p = await log.inclusionProof(index, size);
+          assert.ok(refVerifyInclusion(index, size, Buffer.from(p.leafHash), p.auditPath.map((h) => Buffer.from(h)), root), `inclusion ${index} in ${size}`);
+        }
+      }
+      const c = await log.consistencyProof(before, canonicals.length);
+      assert.ok(refVerifyConsistency(before, canonicals.length, refMth(leaves.slice(0, before)), refMth(leaves), c.proof.map((h) => Buffer.from(h))));
+    }
+  });
 });

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../db/index.js';
-import type { EntryFilter, EntryRow, LeafBatch, LedgerStore, NodeDigest, NodeWindow, Queryable, StoredHead } from '../app/ledger.store.js';
+import type { EntryFilter, EntryRow, LeafBatch, LedgerStore, NodeDigest, NodeRun, NodeWindow, Queryable, StoredHead } from '../app/ledger.store.js';
 import { nodeKey, type Hash, type NodeId } from '../domain/merkle-tree.js';
 
 // Any constant: it only has to be the same for every process sharing the database (see migrate.ts, node keys).
@@ -31,6 +31,18 @@ export class SqlLedgerStore implements LedgerStore {
       join unnest(${ids.map((i) => i.level)}::int2[], ${ids.map((i) => i.index)}::int8[]) as k(level, idx) on n.level = k.level and n.idx = k.idx`.execute(q);
     for (const r of rows.rows) out.set(nodeKey(r.level, r.idx), toBuffer(r.hash));
     return out;
+  }
+
+  async nodeRuns(windows: ReadonlyArray<{ level: number; lo: number; hi: number }>): Promise<NodeRun[]> {
+    if (windows.length === 0) return [];
+    const rows = await sql<{ level: number; lo: number; first: number | null; last: number | null; count: number; hashes: Uint8Array | null }>`
+      select k.level, k.lo, s.first, s.last, s.count, s.hashes
+      from unnest(${windows.map((w) => w.level)}::int2[], ${windows.map((w) => w.lo)}::int8[], ${windows.map((w) => w.hi)}::int8[]) as k(level, lo, hi)
+      cross join lateral (
+        select min(n.idx) as first, max(n.idx) as last, count(*)::int8 as count, string_agg(n.hash, ''::bytea order by n.idx) as hashes
+        from ledger_nodes n where n.level = k.level and n.idx >= k.lo and n.idx < k.hi
+      ) s`.execute(this.db);
+    return rows.rows.map((r) => ({ level: r.level, lo: r.lo, first: r.first ?? undefined, last: r.last ?? undefined, count: r.count, hashes: r.hashes ? toBuffer(r.hashes) : Buffer.alloc(0) }));
   }
 
   async append(tx: Queryable, entries: EntryRow[], nodes: Array<NodeId & { hash: Hash }>, size: number, root: Hash): Promise<void> {
@@ -98,12 +110,13 @@ export class SqlLedgerStore implements LedgerStore {
     // Each canonical text preceded by a newline, which RFC 8785 output never contains raw: the caller turns every
     // separator into the 0x00 leaf prefix and hashes in place. Rows whose columns do not plainly open and close
     // their canonical text are flagged for an exact check (plain concatenation is much cheaper than to_json, and
-    // a column needing JSON escapes is merely flagged, never passed).
+    // a column needing JSON escapes is merely flagged, never passed). The tail is compared as bytes: right() on
+    // text counts characters from the start, which costs more than the rest of the query on non-ASCII texts.
     const r = await sql<{ count: number; first: number | null; text: string | null; suspects: number[] | null }>`
       select count(*)::int8 as count, min(idx) as first, E'\\n' || string_agg(canonical, E'\\n') as text,
         array_agg(idx) filter (where not (
           starts_with(canonical, '{"actor":"' || actor || '","payload":')
-          and right(canonical, length(suffix)) = suffix)) as suspects
+          and substr(convert_to(canonical, 'UTF8'), octet_length(canonical) - octet_length(suffix) + 1) = convert_to(suffix, 'UTF8'))) as suspects
       from (select idx, canonical, actor,
           ',"subject":"' || subject || '","timestamp":"' || to_char(ts at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '","type":"' || type || '"}' as suffix
         from ledger_entries where idx >= ${lo} and idx < ${hi} order by idx) e`.execute(this.db);

@@ -42,6 +42,16 @@ export interface NodeWindow {
   hashes: Buffer;
 }
 
+/** The stored nodes of one level in [lo, hi): first and last stored index, row count, hashes in index order. */
+export interface NodeRun {
+  level: number;
+  lo: number;
+  first: number | undefined;
+  last: number | undefined;
+  count: number;
+  hashes: Buffer;
+}
+
 /** A batch of canonical texts, each preceded by "\n", and the indexes whose columns disagree with their text. */
 export interface LeafBatch {
   count: number;
@@ -64,6 +74,8 @@ export interface LedgerStore {
   lockAppends(tx: Queryable): Promise<void>;
   state(q: Queryable): Promise<{ size: number; root: Hash }>;
   nodes(q: Queryable, ids: readonly NodeId[]): Promise<Map<number, Hash>>;
+  /** Committed nodes of several [lo, hi) windows, one per level given, in one round trip. */
+  nodeRuns(windows: ReadonlyArray<{ level: number; lo: number; hi: number }>): Promise<NodeRun[]>;
   append(tx: Queryable, entries: EntryRow[], nodes: Array<NodeId & { hash: Hash }>, size: number, root: Hash): Promise<void>;
   entries(filter: EntryFilter): Promise<EntryRow[]>;
   entry(index: number): Promise<EntryRow | undefined>;

@@ -13,13 +13,33 @@ const NEWLINE = 0x0a;
  * Several batches are fetched concurrently, so the database prepares the next ones while this process hashes.
  */
 export async function quickCheck(store: LedgerStore, size: number, heads: StoredHead[], storedRoot: Hash): Promise<{ clean: boolean; checkedHeads: number }> {
+  const queue: Array<Promise<unknown>> = [];
+  try {
+    return await quickCheckBatches(store, size, heads, storedRoot, queue);
+  } finally {
+    // An early "look closer" leaves prefetched batches in flight: settle them so no query outlives the call.
+    await Promise.allSettled(queue);
+  }
+}
+
+async function quickCheckBatches(
+  store: LedgerStore,
+  size: number,
+  heads: StoredHead[],
+  storedRoot: Hash,
+  inFlight: Array<Promise<unknown>>,
+): Promise<{ clean: boolean; checkedHeads: number }> {
   const maxLevel = Math.floor(Math.log2(Math.max(size, 1)));
   const fetch = (lo: number) => {
     const hi = Math.min(lo + BATCH, size);
     return Promise.all([store.leafBatch(lo, hi), store.nodeDigests(lo, hi, maxLevel)]);
   };
   const queue: Array<ReturnType<typeof fetch>> = [];
-  for (let lo = 0; lo < size && queue.length < IN_FLIGHT; lo += BATCH) queue.push(fetch(lo));
+  const enqueue = (p: ReturnType<typeof fetch>) => {
+    queue.push(p);
+    inFlight.push(p);
+  };
+  for (let lo = 0; lo < size && queue.length < IN_FLIGHT; lo += BATCH) enqueue(fetch(lo));
   let nextToFetch = Math.min(IN_FLIGHT * BATCH, size);
   // carry[L]: the latest complete node of level L from earlier batches, i.e. (L, (lo >> L) - 1).
   const carry: Array<Buffer | undefined> = [];
@@ -31,7 +51,7 @@ export async function quickCheck(store: LedgerStore, size: number, heads: Stored
     const hi = Math.min(lo + BATCH, size);
     const [batch, digests] = await queue.shift()!;
     if (nextToFetch < size) {
-      queue.push(fetch(nextToFetch));
+      enqueue(fetch(nextToFetch));
       nextToFetch = Math.min(nextToFetch + BATCH, size);
     }
     const levels = leafLevel(batch, lo, hi);
