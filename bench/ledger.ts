@@ -3,7 +3,6 @@
 // postgresql installed for a throwaway cluster. Run: node --import tsx bench/ledger.ts
 // DASES_BENCH_LOG_SIZE changes the log size (default 2^20 = 1,048,576 entries, so n = 2^20 proofs exist).
 import { hash } from 'node:crypto';
-import pg from 'pg';
 import { migrate, openDatabase, type Database } from '../src/db/index.js';
 import { createIdentity } from '../src/identity/index.js';
 import { silentLogger, systemClock } from '../src/kernel/index.js';
@@ -11,6 +10,7 @@ import { createLedger, type Ledger, type NewLogEntry } from '../src/ledger/index
 import { createHttpApp, type App } from '../src/node/http-app.js';
 import { startThrowawayPostgres } from '../scripts/pg-throwaway.mjs';
 import { freePort } from '../test/support/nodes.js';
+import { newDatabase } from './databases.js';
 import { measure, percentile } from './stats.js';
 
 const SIZE = Number(process.env.DASES_BENCH_LOG_SIZE ?? 2 ** 20);
@@ -25,17 +25,6 @@ const entry = (i: number): NewLogEntry => ({
   subject: `urn:uuid:00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`,
   payload: { id: i, title: { en: `Dataset ${i}`, fr: `Jeu de données ${i}` }, version: 1 + (i % 7), license: 'CC-BY-4.0' },
 });
-
-async function newDatabase(serverUrl: string, name: string): Promise<string> {
-  const c = new pg.Client({ connectionString: serverUrl });
-  await c.connect();
-  await c.query(`drop database if exists ${name} with (force)`);
-  await c.query(`create database ${name}`);
-  await c.end();
-  const u = new URL(serverUrl);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
 
 /** Raw SHA-256 over the same data: one leaf hash per canonical entry, and the interior hashes of a tree over them. */
 function hashingBaseline(canonicals: string[]): { leavesPerS: number; mbPerS: number; pairMs: number; treeMs: (n: number) => number } {

@@ -4,27 +4,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { loadConfig, silentLogger } from '../src/kernel/index.js';
 import { buildNode, type DasesNode } from '../src/node/node.js';
 import { startThrowawayPostgres } from '../scripts/pg-throwaway.mjs';
 import { freePort } from '../test/support/nodes.js';
 import { seedCatalog } from './seed.js';
+import { newDatabase } from './databases.js';
 import { measure, percentile, printTable, type Row } from './stats.js';
 
 const DATASETS = Number(process.env.DASES_BENCH_DATASETS ?? 100_000);
 const ADMIN = 'bench-admin-key';
-
-async function newDatabase(serverUrl: string, name: string): Promise<string> {
-  const c = new pg.Client({ connectionString: serverUrl });
-  await c.connect();
-  await c.query(`drop database if exists ${name} with (force)`);
-  await c.query(`create database ${name}`);
-  await c.end();
-  const u = new URL(serverUrl);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
 
 async function startNode(name: string, databaseUrl: string, dirs: string[]): Promise<DasesNode> {
   const port = await freePort();
