@@ -1,4 +1,4 @@
-import { AppError, invalidField, readLimited, type Logger } from '../../kernel/index.js';
+import { AppError, invalidField, nodeCall, type Logger, type NodeCallOptions } from '../../kernel/index.js';
 import type { TokenSigner } from '../app/ports.js';
 import { validateCatalog, validateDataset, type DspCatalog, type DspDataset } from '../domain/catalog.messages.js';
 import { DSP_CONTEXT } from '../domain/dsp.vocabulary.js';
@@ -73,31 +73,22 @@ export function createDspCatalogClient(opts: ClientOptions): DspCatalogClient {
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const max = opts.maxResponseBytes ?? 10 * 1024 * 1024;
 
-  async function call(url: string, did: string, init: RequestInit): Promise<{ res: Response; json: unknown }> {
-    // A fresh token per request: tokens are single-use (the receiver remembers their jti).
-    const token = await opts.tokens.sign(did);
-    let res: Response;
+  const callOptions: NodeCallOptions = {
+    sign: (did) => opts.tokens.sign(did),
+    fetch: doFetch,
+    logger: opts.logger,
+    timeoutMs,
+    maxBytes: max,
+    accept: 'application/json, application/ld+json',
+    unreachable: (detail) => new AppError('DS_DSP_REMOTE_UNREACHABLE', detail),
+    tooLarge: (detail) => new AppError('DS_DSP_REMOTE_INVALID', detail),
+  };
+
+  async function call(url: string, did: string, init: RequestInit): Promise<{ headers: Headers; json: unknown }> {
+    const { status, headers, text } = await nodeCall(callOptions, url, did, init);
+    if (status >= 400) throw remoteError(status, text, url);
     try {
-      res = await doFetch(url, {
-        ...init,
-        redirect: 'error',
-        signal: AbortSignal.timeout(timeoutMs),
-        headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${token}`, accept: 'application/json, application/ld+json' },
-      });
-    } catch (e) {
-      opts.logger.debug({ err: e, url }, 'DSP request failed');
-      throw new AppError('DS_DSP_REMOTE_UNREACHABLE', `${url}: ${(e as Error).message}`);
-    }
-    let text: string;
-    try {
-      text = await readLimited(res, max, () => new AppError('DS_DSP_REMOTE_INVALID', `answer larger than ${max} bytes`));
-    } catch (e) {
-      if (e instanceof AppError) throw e;
-      throw new AppError('DS_DSP_REMOTE_UNREACHABLE', `${url}: ${(e as Error).message}`);
-    }
-    if (!res.ok) throw remoteError(res.status, text, url);
-    try {
-      return { res, json: JSON.parse(text) };
+      return { headers, json: JSON.parse(text) };
     } catch {
       throw new AppError('DS_DSP_REMOTE_INVALID', `${url} answered with a body that is not JSON`);
     }
@@ -123,10 +114,10 @@ export function createDspCatalogClient(opts: ClientOptions): DspCatalogClient {
         url = page.toString();
       }
       const message = { '@context': [DSP_CONTEXT], '@type': 'CatalogRequestMessage', filter: input.filter ?? [] };
-      const { res, json } = await call(url, input.counterPartyId, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(message) });
+      const { headers, json } = await call(url, input.counterPartyId, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(message) });
       const errors = validateCatalog(json);
       if (errors.length) throw invalid(url, errors);
-      const next = linkTarget(res.headers.get('link'), 'next', url);
+      const next = linkTarget(headers.get('link'), 'next', url);
       if (next !== undefined && new URL(next).origin !== base.origin) throw new AppError('DS_DSP_REMOTE_INVALID', `${url} links its next page to another origin`);
       return { catalog: json as DspCatalog, ...(next ? { nextUrl: next } : {}) };
     },

@@ -1,4 +1,4 @@
-import { AppError, readLimited, type Logger } from '../../../kernel/index.js';
+import { AppError, nodeCall, type Logger, type NodeCallOptions } from '../../../kernel/index.js';
 
 /** What `GET {dsp}/log/head` answers. */
 export interface HeadAnswer {
@@ -17,29 +17,21 @@ const TIMEOUT_MS = 10_000;
 export function createLogHeadClient(deps: { tokens: { sign(audienceDid: string): Promise<string> }; logger: Logger; fetch?: typeof fetch }) {
   const doFetch = deps.fetch ?? fetch;
 
+  const callOptions: NodeCallOptions = {
+    sign: (did) => deps.tokens.sign(did),
+    fetch: doFetch,
+    logger: deps.logger,
+    timeoutMs: TIMEOUT_MS,
+    maxBytes: MAX_BYTES,
+    accept: 'application/json',
+    unreachable: (detail) => new AppError('DS_LEDGER_WITNESS_UNREACHABLE', detail),
+    tooLarge: (detail) => new AppError('DS_LEDGER_WITNESS_INVALID_HEAD', detail),
+  };
+
   async function call(url: string, did: string, init: RequestInit): Promise<{ status: number; text: string }> {
-    const token = await deps.tokens.sign(did);
-    let res: Response;
-    try {
-      res = await doFetch(url, {
-        ...init,
-        redirect: 'error',
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-        headers: { ...(init.headers as Record<string, string> | undefined), authorization: `Bearer ${token}`, accept: 'application/json' },
-      });
-    } catch (e) {
-      deps.logger.debug({ err: e, url }, 'log request failed');
-      throw new AppError('DS_LEDGER_WITNESS_UNREACHABLE', `${url}: ${(e as Error).message}`);
-    }
-    let text: string;
-    try {
-      text = await readLimited(res, MAX_BYTES, () => new AppError('DS_LEDGER_WITNESS_INVALID_HEAD', `${url} answered more than ${MAX_BYTES} bytes`));
-    } catch (e) {
-      if (e instanceof AppError) throw e;
-      throw new AppError('DS_LEDGER_WITNESS_UNREACHABLE', `${url}: ${(e as Error).message}`);
-    }
-    if (res.status >= 400) throw remoteError(url, res.status, text);
-    return { status: res.status, text };
+    const { status, text } = await nodeCall(callOptions, url, did, init);
+    if (status >= 400) throw remoteError(url, status, text);
+    return { status, text };
   }
 
   return {
