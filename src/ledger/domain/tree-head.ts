@@ -1,4 +1,7 @@
-import { compactVerify, decodeProtectedHeader, importJWK, type JWK } from 'jose';
+import type { JWK } from 'jose';
+import { signedStatement, type Checked } from './signed-statement.js';
+
+export type { Checked };
 
 /** The JWS `typ` of a signed tree head. */
 export const TREE_HEAD_TYP = 'dases-sth+jwt';
@@ -14,8 +17,6 @@ export interface TreeHead {
   timestamp: string;
 }
 
-export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
-
 const isTreeHead = (v: unknown): v is TreeHead => {
   const h = v as Partial<TreeHead> | null;
   return (
@@ -24,34 +25,17 @@ const isTreeHead = (v: unknown): v is TreeHead => {
   );
 };
 
+const statement = signedStatement({ label: 'tree head', typ: TREE_HEAD_TYP, isPayload: isTreeHead, signer: (h) => h.iss, lacks: 'iss, size, rootHash or timestamp' });
+
+const asHead = (c: Checked<{ payload: TreeHead; kid: string }>): Checked<{ head: TreeHead; kid: string }> =>
+  c.ok ? { ok: true, value: { head: c.value.payload, kid: c.value.kid } } : c;
+
 /** Reads a tree head without checking its signature (to pick the key that must verify it). */
 export function decodeTreeHead(jws: string): Checked<{ head: TreeHead; kid: string }> {
-  try {
-    const header = decodeProtectedHeader(jws);
-    if (header.alg !== 'EdDSA') return { ok: false, reason: 'tree head: alg must be EdDSA' };
-    if (header.typ !== TREE_HEAD_TYP) return { ok: false, reason: `tree head: typ must be ${TREE_HEAD_TYP}` };
-    if (typeof header.kid !== 'string') return { ok: false, reason: 'tree head: kid is missing' };
-    const payload: unknown = JSON.parse(Buffer.from(jws.split('.')[1] ?? '', 'base64url').toString('utf8'));
-    if (!isTreeHead(payload)) return { ok: false, reason: 'tree head: payload lacks iss, size, rootHash or timestamp' };
-    if (!header.kid.startsWith(`${payload.iss}#`)) return { ok: false, reason: `tree head: key ${header.kid} is not a key of ${payload.iss}` };
-    return { ok: true, value: { head: payload, kid: header.kid } };
-  } catch {
-    return { ok: false, reason: 'tree head: not a compact JWS' };
-  }
+  return asHead(statement.decode(jws));
 }
 
 /** Checks a signed tree head's structure and its Ed25519 signature with `key`; returns the signed head. */
 export async function verifyTreeHeadJws(jws: string, key: JWK): Promise<Checked<{ head: TreeHead; kid: string }>> {
-  const decoded = decodeTreeHead(jws);
-  if (!decoded.ok) return decoded;
-  try {
-    const k = await importJWK({ ...key, alg: 'EdDSA' }, 'EdDSA');
-    const { payload } = await compactVerify(jws, k, { algorithms: ['EdDSA'] });
-    // The verified bytes are what counts: re-read them rather than trust the unverified decode.
-    const head: unknown = JSON.parse(Buffer.from(payload).toString('utf8'));
-    if (!isTreeHead(head)) return { ok: false, reason: 'tree head: payload lacks iss, size, rootHash or timestamp' };
-    return { ok: true, value: { head, kid: decoded.value.kid } };
-  } catch {
-    return { ok: false, reason: 'tree head: signature does not verify' };
-  }
+  return asHead(await statement.verify(jws, key));
 }
