@@ -19,10 +19,13 @@ forEachEngine('identity store', (engine) => {
   let identity: Identity;
   let app: App;
   const clock = new ManualClock('2026-04-01T00:00:00Z');
+  // One id sequence for every instance: real processes draw random UUIDs and never collide; two
+  // SequentialIds would hand both "processes" the same ids.
+  const ids = new SequentialIds();
   const deps = (over: Partial<IdentityDeps> = {}): IdentityDeps => ({
     db: d.db,
     clock,
-    ids: new SequentialIds(),
+    ids,
     logger: silentLogger(),
     publicUrl: URL_A,
     dataDir: null,
