@@ -187,7 +187,25 @@ export interface SchemaMigrationsTable {
   applied_at: Generated<Date>;
 }
 
+export interface OutboxTable {
+  seq: Generated<number>;
+  id: string;
+  topic: string;
+  url: string;
+  audience: string;
+  body: Json;
+  key: string | null;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  lease_holder: string | null;
+  lease_until: Timestamp | null;
+  last_error: string | null;
+  outcome: ColumnType<unknown, string | null, string | null> | null;
+  created_at: Timestamp;
+}
+
 export interface DB {
+  outbox: OutboxTable;
   node_keys: NodeKeysTable;
   node_identity: NodeIdentityTable;
   api_keys: ApiKeysTable;

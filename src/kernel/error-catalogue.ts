@@ -38,6 +38,8 @@ export const ERROR_CATALOGUE = {
   DS_LEDGER_UNKNOWN_TYPE: { status: 400, title: 'The log entry type is not registered' },
   DS_LEDGER_INVALID_ENTRY: { status: 400, title: 'The log entry is not valid' },
   DS_LEDGER_OUT_OF_RANGE: { status: 400, title: 'The index or tree size is outside the log' },
+  DS_OUTBOX_UNREACHABLE: { status: 502, title: 'The receiving node could not be reached' },
+  DS_OUTBOX_ANSWER_TOO_LARGE: { status: 502, title: 'The receiving node answered with more than the outbox accepts' },
   DS_LEDGER_WITNESS_SPLIT_VIEW: { status: 409, title: 'The participant presented a tree head inconsistent with one it signed before (split view)' },
   DS_LEDGER_WITNESS_INVALID_HEAD: { status: 502, title: "The participant's signed tree head or proof is malformed or does not verify" },
   DS_LEDGER_WITNESS_UNREACHABLE: { status: 502, title: "The participant's log could not be reached" },

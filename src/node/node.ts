@@ -5,6 +5,7 @@ import { contextRoutes, createDsp } from '../dsp/index.js';
 import { createFederation } from '../federation/index.js';
 import { createIdentity, type Identity } from '../identity/index.js';
 import { createLedger, createWitnessing, type Ledger } from '../ledger/index.js';
+import { createOutbox, type Outbox } from '../outbox/index.js';
 import { createParticipants } from '../participants/index.js';
 import { createLogger, randomIds, systemClock, type Clock, type Config, type IdGenerator, type Logger, type RouteEntry } from '../kernel/index.js';
 import { createHttpApp, type App } from './http-app.js';
@@ -26,6 +27,7 @@ export interface DasesNode {
   did: string;
   identity: Identity;
   ledger: Ledger;
+  outbox: Outbox;
   database: Database;
   /** Starts background jobs (federated crawl, token sweeping). The CLI's offline mode does not call it. */
   startJobs(): void;
@@ -69,6 +71,9 @@ export async function buildNode(opts: NodeOptions): Promise<DasesNode> {
       },
       ...(opts.fetch ? { fetch: opts.fetch } : {}),
     });
+    const holder = `${hostname()}:${process.pid}:${ids.uuid()}`;
+    // Inter-node messages that must survive a restart (negotiation, contracts, rulebook) leave through it.
+    const outbox = createOutbox({ db, clock, ids, logger, tokens: identity.tokens, holder, ...(opts.fetch ? { fetch: opts.fetch } : {}) });
     const ledger = createLedger({ db, clock, logger, did: identity.did, signer: identity.signer });
     // Registry and catalog changes are appended to the log inside the transaction that makes them.
     const audit = { record: async (tx: Parameters<Ledger['append']>[0], e: Omit<Parameters<Ledger['append']>[1], 'actor'>) => void (await ledger.append(tx, { ...e, actor: identity.did })) };
@@ -76,7 +81,6 @@ export async function buildNode(opts: NodeOptions): Promise<DasesNode> {
     const node = { did: identity.did, name: config.name, publicUrl: config.publicUrl };
     const catalog = createCatalog({ db, clock, ids, logger, node, audit });
     const dsp = createDsp({ catalog: catalog.reader, tokens: identity.tokens, node, logger, ...(opts.fetch ? { fetch: opts.fetch } : {}) });
-    const holder = `${hostname()}:${process.pid}:${ids.uuid()}`;
     const witnessing = createWitnessing({
       db,
       clock,
@@ -126,8 +130,10 @@ export async function buildNode(opts: NodeOptions): Promise<DasesNode> {
       did: identity.did,
       identity,
       ledger,
+      outbox,
       database,
       startJobs() {
+        outbox.start();
         federation.start();
         witnessing.start();
         sweeper = setInterval(() => void identity.sweepSeenTokens().catch((e) => logger.warn({ err: e }, 'token sweep failed')), 60_000);
@@ -139,6 +145,7 @@ export async function buildNode(opts: NodeOptions): Promise<DasesNode> {
       async close() {
         federation.stop();
         witnessing.stop();
+        await outbox.stop();
         if (sweeper) clearInterval(sweeper);
         await app.close();
         await database.close();
