@@ -1,0 +1,47 @@
+import type { JWK } from 'jose';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/index.js';
+
+/**
+ * What the contracts context needs from others, as structural subsets (the lead wires identity, the ledger, the
+ * outbox and the participant directory).
+ */
+
+/** identity.signer: a compact EdDSA JWS with `typ` and a full DID URL `kid`. */
+export interface ContractSigner {
+  sign(payload: object, typ: string): Promise<string>;
+  publicKey(kid?: string): Promise<{ kid: string; publicKeyJwk: JWK }>;
+}
+
+/** identity.resolver (did:web, cached). */
+export interface ContractResolver {
+  resolve(did: string): Promise<{ id: string; verificationMethod?: Array<{ id: string; publicKeyJwk?: JWK }> }>;
+}
+
+/** The transparency log: appends inside the caller's transaction. */
+export interface ContractsLedger {
+  append(tx: Kysely<DB>, entry: { type: string; actor: string; subject: string; payload: Record<string, unknown> }): Promise<unknown>;
+}
+
+export interface OutboxMessage {
+  id: string;
+  topic: string;
+  url: string;
+  audience: string;
+  body: unknown;
+  key?: string;
+  attempts: number;
+}
+
+export type OutboxOutcome = { ok: true; status: number; body: unknown } | { ok: false; status?: number; error: string };
+
+/** The lead's outbox (src/outbox): POSTs the body to `url` with a node token for `audience`, after commit, with retries. */
+export interface OutboxPort {
+  enqueue(tx: Kysely<DB>, msg: { topic: string; url: string; audience: string; body: unknown; key?: string }): Promise<string>;
+  on(topic: string, handler: (msg: OutboxMessage, outcome: OutboxOutcome) => Promise<void>): void;
+}
+
+/** Where other parties are reached: trusted participants and their DSP base URL. */
+export interface ContractDirectory {
+  get(did: string): Promise<{ did: string; status: 'active' | 'suspended'; endpoints: { dsp?: string | undefined } } | undefined>;
+}
