@@ -9,6 +9,9 @@ export type { CatalogReader, CatalogQuery, CatalogPage, OfferedDataset, TokenSig
 export type { DspCatalogClient, CatalogRequestInput, DatasetRequestInput } from './adapters/dsp-catalog.client.js';
 export { createDspCatalogClient } from './adapters/dsp-catalog.client.js';
 export { DSP_BASE_PATH, DSP_CONTEXT, DSP_VERSION, catalogIdOf, dataServiceIdOf } from './domain/dsp.vocabulary.js';
+// The negotiation context compares requested offers with the catalog's offers exactly as the catalog presents them.
+export { datasetIri, datasetUuidOf } from './domain/dsp.vocabulary.js';
+export { toOffer } from './domain/catalog.mapper.js';
 export {
   validateCatalogRequestMessage,
   validateDatasetRequestMessage,

@@ -1,0 +1,129 @@
+// Contract negotiation performance (issue 5): a full DSP 2025-1 negotiation between two nodes on loopback, from
+// the consumer's request to FINALIZED on both sides (agreement, verification, the bilateral contract signed by
+// both and recorded with its log entries on each node). Printed beside baselines measured in the same run: an
+// empty route, and one authenticated DSP round trip (a negotiation takes four of them plus a catalog request).
+// Needs PostgreSQL: DASES_BENCH_DATABASE_URL, or Debian's postgresql for a throwaway cluster.
+// Run: node --import tsx bench/negotiation.ts   (DASES_BENCH_NEGOTIATIONS: how many for the throughput run)
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, silentLogger } from '../src/kernel/index.js';
+import { buildNode, type DasesNode } from '../src/node/node.js';
+import { startThrowawayPostgres } from '../scripts/pg-throwaway.mjs';
+import { freePort } from '../test/support/nodes.js';
+import { newDatabase } from './databases.js';
+import { measure, percentile, printTable, type Row } from './stats.js';
+
+const ADMIN = 'bench-admin-key';
+const TOTAL = Number(process.env.DASES_BENCH_NEGOTIATIONS ?? 800);
+const IN_FLIGHT = 16;
+
+async function startNode(name: string, databaseUrl: string, dirs: string[]): Promise<DasesNode> {
+  const dataDir = mkdtempSync(join(tmpdir(), `dases-bench-${name}-`));
+  dirs.push(dataDir);
+  const config = loadConfig({ DASES_ADMIN_API_KEY: ADMIN, DASES_CRAWL_INTERVAL: '0', DASES_WITNESS_INTERVAL: '0', DATABASE_URL: databaseUrl }, { port: String(await freePort()), dataDir, name });
+  const node = await buildNode({ config, logger: silentLogger() });
+  await node.listen();
+  node.startJobs();
+  return node;
+}
+
+interface View {
+  id: string;
+  state: string;
+  reason?: string;
+  providerPid: string;
+  total: number;
+}
+
+async function call(url: string, init: RequestInit = {}): Promise<View> {
+  const res = await fetch(url, init);
+  const text = await res.text();
+  if (res.status >= 400) throw new Error(`${init.method ?? 'GET'} ${url}: ${res.status} ${text.slice(0, 300)}`);
+  return (text ? JSON.parse(text) : {}) as View;
+}
+
+const mgmt = (body?: unknown): RequestInit => ({
+  method: body === undefined ? 'GET' : 'POST',
+  headers: { 'x-api-key': ADMIN, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+  ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+});
+
+async function main(): Promise<void> {
+  const server = process.env.DASES_BENCH_DATABASE_URL ? { url: process.env.DASES_BENCH_DATABASE_URL, stop() {} } : await startThrowawayPostgres();
+  if (!server) throw new Error('the benchmark needs PostgreSQL: install Debian postgresql or set DASES_BENCH_DATABASE_URL');
+  const dirs: string[] = [];
+  const nodes: DasesNode[] = [];
+  try {
+    const p = await startNode('provider', await newDatabase(server.url, 'dases_bench_neg_p'), dirs);
+    const c = await startNode('consumer', await newDatabase(server.url, 'dases_bench_neg_c'), dirs);
+    nodes.push(p, c);
+    const P = p.config.publicUrl;
+    const C = c.config.publicUrl;
+    await call(`${P}/api/v1/participants`, mgmt({ did: c.did }));
+    await call(`${C}/api/v1/participants`, mgmt({ did: p.did }));
+    const ds = await call(`${P}/api/v1/datasets`, mgmt({ title: { en: 'Learning traces', fr: "Traces d'apprentissage" } }));
+    const policy = { '@type': 'Offer', permission: [{ action: 'use', constraint: [{ leftOperand: 'purpose', operator: 'eq', rightOperand: 'research' }] }] };
+    const offering = await call(`${P}/api/v1/offerings`, mgmt({ title: 'Traces for research', datasets: [ds.id], policy }));
+    const start = { counterPartyAddress: `${P}/dsp`, counterPartyId: p.did, offerId: `urn:uuid:${offering.id}`, purpose: 'research' };
+    const negotiate = async () => {
+      const v = await call(`${C}/api/v1/negotiations?wait=true&timeout=60`, mgmt(start));
+      if (v.state !== 'FINALIZED') throw new Error(`negotiation ended ${v.state}: ${v.reason ?? ''}`);
+      return v;
+    };
+
+    const empty = await measure(1000, 100, () => call(`${P}/.well-known/dspace-version`));
+    const b50 = percentile(empty, 50);
+    const first = await negotiate();
+    const dspGet = await measure(500, 50, async () =>
+      call(`${P}/dsp/negotiations/${encodeURIComponent(first.providerPid)}`, { headers: { authorization: `Bearer ${await c.identity.tokens.sign(p.did)}` } }),
+    );
+    const d50 = percentile(dspGet, 50);
+
+    const one = await measure(200, 20, negotiate);
+    const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
+    let done = 0;
+    await Promise.all(
+      Array.from({ length: IN_FLIGHT }, async () => {
+        while (done < TOTAL) {
+          done++;
+          await negotiate();
+        }
+      }),
+    );
+    const seconds = (performance.now() - t0) / 1000;
+    const rate = TOTAL / seconds;
+    const cpu = process.cpuUsage(cpu0);
+    const cpuMs = (cpu.user + cpu.system) / 1000 / TOTAL;
+
+    // Request to FINALIZED on both sides: the provider finalises first, so the consumer's answer implies both.
+    for (const [n, base] of [[p, P], [c, C]] as const) {
+      const finalized = await call(`${base}/api/v1/negotiations?state=FINALIZED&limit=1`, mgmt());
+      const all = await call(`${base}/api/v1/negotiations?limit=1`, mgmt());
+      if (finalized.total !== all.total) throw new Error(`${n.config.name}: ${all.total - finalized.total} negotiations not FINALIZED`);
+    }
+
+    const rows: Row[] = [
+      { what: 'baseline: empty route (GET /.well-known/dspace-version)', p50: b50, p95: percentile(empty, 95) },
+      { what: 'baseline: one DSP round trip with a node token', p50: d50, p95: percentile(dspGet, 95), baselineP50: b50 },
+      { what: 'negotiation, request -> FINALIZED on both sides (1 in flight)', p50: percentile(one, 50), p95: percentile(one, 95), target: 'p50 < 20 ms', baselineP50: b50 },
+      { what: `  the same, x one DSP round trip`, p50: percentile(one, 50), p95: percentile(one, 95), baselineP50: d50 },
+    ];
+    printTable(`dases contract negotiation (PostgreSQL, two nodes on loopback, ${new Date().toISOString()})`, rows);
+    process.stdout.write(
+      `${`throughput, ${IN_FLIGHT} in flight, ${TOTAL} negotiations in ${seconds.toFixed(1)} s`.padEnd(58)} ${rate.toFixed(0).padStart(8)} /s   ` +
+        `(${(rate * (d50 / 1000)).toFixed(2)} per DSP round trip)  target >= 200 /s\n`,
+    );
+    process.stdout.write(`${'  CPU of this process (both nodes) per negotiation'.padEnd(58)} ${cpuMs.toFixed(1).padStart(8)} ms  (load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} CPUs)\n`);
+  } finally {
+    for (const n of nodes) await n.close().catch(() => undefined);
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    server.stop();
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});
