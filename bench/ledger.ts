@@ -71,7 +71,7 @@ async function main(): Promise<void> {
     await migrate(db);
     const port = await freePort();
     const identity = await createIdentity({ db: db.db, clock: systemClock, ids: { uuid: () => crypto.randomUUID() }, logger: silentLogger(), publicUrl: `http://127.0.0.1:${port}`, dataDir: null, masterKey: Buffer.alloc(32, 7).toString('base64'), adminApiKey: ADMIN, didCacheTtlSeconds: 300, profile: { name: 'bench', roles: ['data-provider'] } });
-    const log = createLedger({ db: db.db, clock: systemClock, logger: silentLogger(), did: identity.did, signer: identity.signer });
+    const log = createLedger({ db: db.db, clock: systemClock, logger: silentLogger(), did: identity.did, signer: identity.signer, engine: db.kind });
     ({ app } = await createHttpApp({ logger: silentLogger(), bodyLimit: 65536, authenticator: identity.authenticatorFor({ statusOf: async () => undefined }) }));
     await app.register(log.routes);
     app.get('/bench/empty', { config: { auth: 'public' } }, async () => ({}));

@@ -1,6 +1,9 @@
 import { Command, Option } from 'commander';
 import { createLogger, loadConfig } from '../kernel/index.js';
+import { registerContractsCommands } from './contracts.command.js';
 import { connect, type CallOptions, type Reply } from './node-client.js';
+import { registerPolicyCommands } from './policy.command.js';
+import { registerRulebookCommands } from './rulebook.command.js';
 import { isAlive, readRunFile, markStopped, writeRunFile } from './run-file.js';
 
 /** The `dases` command. Management commands are thin clients of the management API (see node-client.ts). */
@@ -121,6 +124,10 @@ export async function main(argv: string[]): Promise<void> {
   );
 
   withClient(program.command('identity').description("This node's DID, self-description and keys")).action((o: CallOptions) => run(o, 'GET', '/api/v1/identity'));
+
+  registerPolicyCommands(program);
+  registerContractsCommands(program);
+  registerRulebookCommands(program);
 
   await program.parseAsync(argv);
 }

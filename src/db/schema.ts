@@ -226,3 +226,184 @@ export interface DB {
   ledger_split_views: LedgerSplitViewsTable;
   schema_migrations: SchemaMigrationsTable;
 }
+
+/** Signed contracts (migration 0006); merged into DB below so each context's tables stay in one block. */
+export interface ContractsTable {
+  id: string;
+  kind: 'bilateral' | 'ecosystem';
+  title: string;
+  agreement_id: string | null;
+  status: 'pending' | 'active' | 'terminated' | 'revoked';
+  current_hash: string | null;
+  latest_hash: string;
+  ended_by: string | null;
+  ended_reason: string | null;
+  ended_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ContractVersionsTable {
+  hash: string;
+  contract_id: string;
+  version: number;
+  previous_hash: string | null;
+  proposer: string | null;
+  document: Json;
+  canonical: string;
+  status: 'pending' | 'active' | 'superseded' | 'terminated' | 'revoked';
+  valid_until: Timestamp | null;
+  created_at: Timestamp;
+  activated_at: Timestamp | null;
+}
+
+export interface ContractPartiesTable {
+  version_hash: string;
+  did: string;
+  role: string;
+}
+
+export interface ContractSignaturesTable {
+  version_hash: string;
+  signer_did: string;
+  jws: string;
+  kid: string;
+  public_jwk: Json;
+  signed_at: Timestamp;
+  recorded_at: Timestamp;
+}
+
+export interface ContractNoticesTable {
+  contract_id: string;
+  signer_did: string;
+  action: 'terminate' | 'revoke';
+  version_hash: string;
+  reason: string;
+  jws: string;
+  kid: string;
+  public_jwk: Json;
+  issued_at: Timestamp;
+  recorded_at: Timestamp;
+}
+
+export interface DB {
+  contracts: ContractsTable;
+  contract_versions: ContractVersionsTable;
+  contract_parties: ContractPartiesTable;
+  contract_signatures: ContractSignaturesTable;
+  contract_notices: ContractNoticesTable;
+}
+
+/** Contract negotiations (migration 0007); merged into DB like the contracts block above. */
+export interface NegotiationsTable {
+  id: string;
+  role: 'provider' | 'consumer';
+  state: 'REQUESTED' | 'OFFERED' | 'ACCEPTED' | 'AGREED' | 'VERIFIED' | 'FINALIZED' | 'TERMINATED';
+  version: Generated<number>;
+  counterparty_did: string;
+  counterparty_address: string;
+  counterparty_pid: string | null;
+  offer_id: string;
+  target: string;
+  offer: Json;
+  offer_by: 'provider' | 'consumer';
+  own_offer: ColumnType<unknown, string | null, string | null> | null;
+  purpose: string | null;
+  agreement_id: string | null;
+  agreement: ColumnType<unknown, string | null, string | null> | null;
+  provider_signature: string | null;
+  consumer_signature: string | null;
+  termination_code: string | null;
+  termination_reason: string | null;
+  history: Json;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface DB {
+  negotiations: NegotiationsTable;
+}
+
+/** Ecosystems and their rulebooks (migration 0008); merged into DB like the blocks above. */
+export interface RulebookEcosystemsTable {
+  id: string;
+  orchestrator_did: string;
+  title: string;
+  current_version: number;
+  current_hash: string;
+  contract_id: string | null;
+  contract_hash: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface RulebookVersionsTable {
+  ecosystem_id: string;
+  version: number;
+  hash: string;
+  document: Json;
+  published_at: Timestamp;
+}
+
+export interface RulebookMembersTable {
+  ecosystem_id: string;
+  member_did: string;
+  role: string;
+  status: 'active' | 'left';
+  accepted_version: number;
+  accepted_hash: string;
+  signature: string;
+  joined_at: Timestamp;
+  accepted_at: Timestamp;
+  left_at: Timestamp | null;
+  left_reason: string | null;
+}
+
+export interface RulebookInvitationsTable {
+  id: string;
+  ecosystem_id: string;
+  participant_did: string;
+  role: string;
+  status: 'pending' | 'accepted' | 'undeliverable';
+  delivered: ColumnType<boolean, boolean | undefined, boolean>;
+  last_error: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface RulebookJoinRequestsTable {
+  id: string;
+  ecosystem_id: string;
+  participant_did: string;
+  role: string;
+  message: string | null;
+  version: number;
+  hash: string;
+  signature: string;
+  status: 'pending' | 'approved' | 'refused';
+  reason: string | null;
+  created_at: Timestamp;
+  decided_at: Timestamp | null;
+}
+
+export interface RulebookMembershipsTable {
+  ecosystem_id: string;
+  role: string;
+  status: 'invited' | 'requested' | 'accepting' | 'active' | 'refused' | 'left';
+  invitation_id: string | null;
+  request_id: string | null;
+  signed_version: number | null;
+  accepted_version: number | null;
+  last_error: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface DB {
+  rulebook_ecosystems: RulebookEcosystemsTable;
+  rulebook_versions: RulebookVersionsTable;
+  rulebook_members: RulebookMembersTable;
+  rulebook_invitations: RulebookInvitationsTable;
+  rulebook_join_requests: RulebookJoinRequestsTable;
+  rulebook_memberships: RulebookMembershipsTable;
+}

@@ -58,6 +58,8 @@ export interface LedgerDeps {
   /** The node's DID: the issuer of its tree heads. */
   did: string;
   signer: LedgerSigner;
+  /** The database engine: on a PostgreSQL server, `verify` has the server hash the leaves (see LeafSource). */
+  engine?: 'pglite' | 'postgres';
 }
 
 /**
@@ -75,7 +77,8 @@ export function createLedger(deps: LedgerDeps): Ledger {
     inclusionProof: (index, size) => proofs.inclusion(index, size),
     consistencyProof: (from, to) => proofs.consistency(from, to),
     receipt: (index) => heads.receipt(index),
-    verify: () => verifyLog({ db: deps.db, store, signer: deps.signer, did: deps.did, logger: deps.logger, now: () => performance.now() }),
+    verify: () =>
+      verifyLog({ db: deps.db, store, signer: deps.signer, did: deps.did, logger: deps.logger, now: () => performance.now(), leafSource: deps.engine === 'postgres' ? 'database' : 'text' }),
     async entries(filter = {}) {
       if (filter.type !== undefined && !isRegisteredType(filter.type)) {
         throw new AppError('DS_LEDGER_UNKNOWN_TYPE', `/type: unknown entry type "${filter.type}"`, [{ path: '/type', message: 'unknown entry type' }]);

@@ -6,7 +6,11 @@ import { createFederation } from '../federation/index.js';
 import { createIdentity, type Identity } from '../identity/index.js';
 import { createLedger, createWitnessing, type Ledger } from '../ledger/index.js';
 import { createOutbox, type Outbox } from '../outbox/index.js';
+import { createContracts } from '../contracts/index.js';
+import { createNegotiation } from '../negotiation/index.js';
 import { createParticipants } from '../participants/index.js';
+import { createPolicyRoutes } from '../policy/index.js';
+import { createRulebook } from '../rulebook/index.js';
 import { createLogger, randomIds, systemClock, type Clock, type Config, type IdGenerator, type Logger, type RouteEntry } from '../kernel/index.js';
 import { createHttpApp, type App } from './http-app.js';
 import { systemRoutes } from './system.routes.js';
@@ -74,7 +78,7 @@ export async function buildNode(opts: NodeOptions): Promise<DasesNode> {
     const holder = `${hostname()}:${process.pid}:${ids.uuid()}`;
     // Inter-node messages that must survive a restart (negotiation, contracts, rulebook) leave through it.
     const outbox = createOutbox({ db, clock, ids, logger, tokens: identity.tokens, holder, ...(opts.fetch ? { fetch: opts.fetch } : {}) });
-    const ledger = createLedger({ db, clock, logger, did: identity.did, signer: identity.signer });
+    const ledger = createLedger({ db, clock, logger, did: identity.did, signer: identity.signer, engine: database.kind });
     // Registry and catalog changes are appended to the log inside the transaction that makes them.
     const audit = { record: async (tx: Parameters<Ledger['append']>[0], e: Omit<Parameters<Ledger['append']>[1], 'actor'>) => void (await ledger.append(tx, { ...e, actor: identity.did })) };
     const participants = createParticipants({ db, clock, logger, identity, audit, ...(opts.fetch ? { fetch: opts.fetch } : {}) });
@@ -105,6 +109,10 @@ export async function buildNode(opts: NodeOptions): Promise<DasesNode> {
       holder,
     });
 
+    const contracts = createContracts({ db, clock, ids, logger, did: identity.did, signer: identity.signer, resolver: identity.resolver, ledger, outbox, participants: participants.directory });
+    // DSP contract negotiation (provider and consumer); its messages leave through the outbox, its agreements are contracts.
+    const negotiation = createNegotiation({ db, clock, ids, logger, node, outbox, contracts, catalog: catalog.reader, participants: participants.directory, catalogClient: dsp.client });
+
     const { app, metrics, routes } = await createHttpApp({
       logger,
       bodyLimit: config.bodyLimit,
@@ -120,6 +128,13 @@ export async function buildNode(opts: NodeOptions): Promise<DasesNode> {
     await app.register(dsp.routes);
     await app.register(contextRoutes);
     await app.register(federation.routes);
+    await app.register(createPolicyRoutes({ clock, ids }));
+    await app.register(contracts.routes);
+    await app.register(negotiation.routes);
+    // Policy templates and ecosystems (rulebooks): invitations and acceptances leave through the outbox, the
+    // multi-party contract through contracts.
+    const rulebook = createRulebook({ db, clock, ids, logger, did: identity.did, signer: identity.signer, resolver: identity.resolver, tokens: identity.tokens, participants: participants.directory, ledger, outbox, contracts, ...(opts.fetch ? { fetch: opts.fetch } : {}) });
+    await app.register(rulebook.routes);
     await app.ready();
 
     let sweeper: NodeJS.Timeout | undefined;

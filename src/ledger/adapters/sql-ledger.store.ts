@@ -11,6 +11,20 @@ export const toBuffer = (v: Uint8Array): Buffer => (Buffer.isBuffer(v) ? v : Buf
 const hex = (h: Hash) => toBuffer(h).toString('hex');
 const ISO_TS = sql<string>`to_char(ts at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
+/**
+ * The rows of [lo, hi) in index order, with the tail their canonical text must end with. The tail is compared as
+ * bytes: right() on text counts characters from the start, which costs more than the rest of the query on
+ * non-ASCII texts.
+ */
+const leafWindow = (lo: number, hi: number) => sql`(select idx, canonical, actor,
+    ',"subject":"' || subject || '","timestamp":"' || to_char(ts at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '","type":"' || type || '"}' as suffix
+  from ledger_entries where idx >= ${lo} and idx < ${hi} order by idx) e`;
+
+/** Indexes whose columns do not plainly open and close their canonical text (checked exactly afterwards). */
+const SUSPECTS = sql`array_agg(idx) filter (where not (
+    starts_with(canonical, '{"actor":"' || actor || '","payload":')
+    and substr(convert_to(canonical, 'UTF8'), octet_length(canonical) - octet_length(suffix) + 1) = convert_to(suffix, 'UTF8'))) as suspects`;
+
 export class SqlLedgerStore implements LedgerStore {
   constructor(private readonly db: Kysely<DB>) {}
 
@@ -110,18 +124,23 @@ export class SqlLedgerStore implements LedgerStore {
     // Each canonical text preceded by a newline, which RFC 8785 output never contains raw: the caller turns every
     // separator into the 0x00 leaf prefix and hashes in place. Rows whose columns do not plainly open and close
     // their canonical text are flagged for an exact check (plain concatenation is much cheaper than to_json, and
-    // a column needing JSON escapes is merely flagged, never passed). The tail is compared as bytes: right() on
-    // text counts characters from the start, which costs more than the rest of the query on non-ASCII texts.
+    // a column needing JSON escapes is merely flagged, never passed).
     const r = await sql<{ count: number; first: number | null; text: string | null; suspects: number[] | null }>`
-      select count(*)::int8 as count, min(idx) as first, E'\\n' || string_agg(canonical, E'\\n') as text,
-        array_agg(idx) filter (where not (
-          starts_with(canonical, '{"actor":"' || actor || '","payload":')
-          and substr(convert_to(canonical, 'UTF8'), octet_length(canonical) - octet_length(suffix) + 1) = convert_to(suffix, 'UTF8'))) as suspects
-      from (select idx, canonical, actor,
-          ',"subject":"' || subject || '","timestamp":"' || to_char(ts at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '","type":"' || type || '"}' as suffix
-        from ledger_entries where idx >= ${lo} and idx < ${hi} order by idx) e`.execute(this.db);
+      select count(*)::int8 as count, min(idx) as first, E'\\n' || string_agg(canonical, E'\\n') as text, ${SUSPECTS}
+      from ${leafWindow(lo, hi)}`.execute(this.db);
     const row = r.rows[0]!;
     return { count: row.count, first: row.first ?? lo, text: row.text ?? '', suspects: (row.suspects ?? []).map(Number) };
+  }
+
+  async leafHashBatch(lo: number, hi: number): Promise<LeafBatch> {
+    // The server hashes the stored text where it lies: 32 bytes per leaf cross the wire instead of the text, and
+    // the hashing runs on the database's core while this process builds the interior levels.
+    const r = await sql<{ count: number; first: number | null; hashes: Uint8Array | null; suspects: number[] | null }>`
+      select count(*)::int8 as count, min(idx) as first,
+        string_agg(sha256('\\x00'::bytea || convert_to(canonical, 'UTF8')), ''::bytea order by idx) as hashes, ${SUSPECTS}
+      from ${leafWindow(lo, hi)}`.execute(this.db);
+    const row = r.rows[0]!;
+    return { count: row.count, first: row.first ?? lo, hashes: row.hashes ? toBuffer(row.hashes) : Buffer.alloc(0), suspects: (row.suspects ?? []).map(Number) };
   }
 
   async nodeDigests(lo: number, hi: number, maxLevel: number): Promise<NodeDigest[]> {

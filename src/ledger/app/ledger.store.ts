@@ -52,11 +52,15 @@ export interface NodeRun {
   hashes: Buffer;
 }
 
-/** A batch of canonical texts, each preceded by "\n", and the indexes whose columns disagree with their text. */
+/**
+ * A batch of leaves for the quick pass: either the canonical texts, each preceded by "\n", or the leaf hashes the
+ * database computed from them (32 bytes each, in index order); and the indexes whose columns disagree with their text.
+ */
 export interface LeafBatch {
   count: number;
   first: number;
-  text: string;
+  text?: string;
+  hashes?: Buffer;
   suspects: number[];
 }
 
@@ -87,6 +91,8 @@ export interface LedgerStore {
   entryBatch(lo: number, hi: number): Promise<EntryRow[]>;
   nodeWindows(lo: number, hi: number, maxLevel: number): Promise<NodeWindow[]>;
   leafBatch(lo: number, hi: number): Promise<LeafBatch>;
+  /** As leafBatch, with SHA-256(0x00 ‖ canonical) computed by the database server from the stored text. */
+  leafHashBatch(lo: number, hi: number): Promise<LeafBatch>;
   nodeDigests(lo: number, hi: number, maxLevel: number): Promise<NodeDigest[]>;
   nodeRows(level: number, lo: number, hi: number): Promise<Array<{ idx: number; hash: Hash }>>;
   leafIndexOf(hash: Hash): Promise<number | undefined>;

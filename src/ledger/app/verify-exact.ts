@@ -95,6 +95,8 @@ export interface VerifyDeps {
   did: string;
   logger: Logger;
   now: () => number;
+  /** Where the quick pass computes leaf hashes (see LeafSource); the exact pass always hashes here. */
+  leafSource?: 'text' | 'database';
 }
 
 /**

@@ -7,15 +7,28 @@ const IN_FLIGHT = 3;
 const NEWLINE = 0x0a;
 
 /**
+ * Where leaf hashes are computed: here from the fetched texts, or by the database server from the stored texts
+ * (a PostgreSQL server hashes on its own core while this process builds the interior levels; with embedded
+ * PGlite both would share this thread, so there the texts are fetched).
+ */
+export type LeafSource = 'text' | 'database';
+
+/**
  * The quick pass of `dases log verify`: streams the canonical texts in batches, recomputes every leaf and every
  * complete subtree level by level, and compares each level of each batch with the stored one through one digest
  * per level. It only answers "all consistent" or "look closer": the exact pass pinpoints what differs.
  * Several batches are fetched concurrently, so the database prepares the next ones while this process hashes.
  */
-export async function quickCheck(store: LedgerStore, size: number, heads: StoredHead[], storedRoot: Hash): Promise<{ clean: boolean; checkedHeads: number }> {
+export async function quickCheck(
+  store: LedgerStore,
+  size: number,
+  heads: StoredHead[],
+  storedRoot: Hash,
+  leaves: LeafSource = 'text',
+): Promise<{ clean: boolean; checkedHeads: number }> {
   const queue: Array<Promise<unknown>> = [];
   try {
-    return await quickCheckBatches(store, size, heads, storedRoot, queue);
+    return await quickCheckBatches(store, size, heads, storedRoot, queue, leaves);
   } finally {
     // An early "look closer" leaves prefetched batches in flight: settle them so no query outlives the call.
     await Promise.allSettled(queue);
@@ -28,11 +41,12 @@ async function quickCheckBatches(
   heads: StoredHead[],
   storedRoot: Hash,
   inFlight: Array<Promise<unknown>>,
+  leaves: LeafSource,
 ): Promise<{ clean: boolean; checkedHeads: number }> {
   const maxLevel = Math.floor(Math.log2(Math.max(size, 1)));
   const fetch = (lo: number) => {
     const hi = Math.min(lo + BATCH, size);
-    return Promise.all([store.leafBatch(lo, hi), store.nodeDigests(lo, hi, maxLevel)]);
+    return Promise.all([leaves === 'database' ? store.leafHashBatch(lo, hi) : store.leafBatch(lo, hi), store.nodeDigests(lo, hi, maxLevel)]);
   };
   const queue: Array<ReturnType<typeof fetch>> = [];
   const enqueue = (p: ReturnType<typeof fetch>) => {
@@ -75,7 +89,8 @@ async function quickCheckBatches(
 /** Leaf hashes of a batch, hashed in place: each "\n" separator becomes the 0x00 prefix of the text after it. */
 function leafLevel(batch: LeafBatch, lo: number, hi: number): Buffer[] | undefined {
   if (batch.count !== hi - lo || batch.first !== lo || batch.suspects.length) return undefined;
-  const buf = Buffer.from(batch.text, 'utf8');
+  if (batch.hashes) return batch.hashes.length === (hi - lo) * HASH_SIZE ? [batch.hashes] : undefined;
+  const buf = Buffer.from(batch.text ?? '', 'utf8');
   const out = Buffer.allocUnsafe((hi - lo) * HASH_SIZE);
   let at = buf.indexOf(NEWLINE);
   if (at !== 0) return undefined;

@@ -14,7 +14,7 @@ export async function verifyLog(deps: VerifyDeps): Promise<VerifyReport> {
   // Heads first: a head is only signed once its size is committed, so every head read is within the state read.
   const heads = await deps.store.heads();
   const state = await deps.store.state(deps.db);
-  const quick = await quickCheck(deps.store, state.size, heads, state.root);
+  const quick = await quickCheck(deps.store, state.size, heads, state.root, deps.leafSource ?? 'text');
   if (quick.clean) {
     const keys = new Map<string, JWK>();
     let signed = true;
