@@ -89,6 +89,19 @@ export async function main(argv: string[]): Promise<void> {
     (address: string, id: string, o: CallOptions) => run(o, 'POST', '/api/v1/catalog/request', { counterPartyAddress: address, counterPartyId: id }),
   );
 
+  const negotiations = program.command('negotiations').description('Dataspace Protocol contract negotiations');
+  withClient(negotiations.command('start <counterPartyAddress> <counterPartyId> <offerId>').description("Negotiate one of another node's catalog offers"))
+    .option('--purpose <iri>', 'the purpose declared for the agreement')
+    .option('--wait', 'return once the negotiation is FINALIZED or TERMINATED')
+    .action((address: string, id: string, offerId: string, o: CallOptions & { purpose?: string; wait?: boolean }) =>
+      run(o, 'POST', `/api/v1/negotiations${o.wait ? '?wait=true' : ''}`, { counterPartyAddress: address, counterPartyId: id, offerId, ...(o.purpose ? { purpose: o.purpose } : {}) }),
+    );
+  withClient(negotiations.command('list')).action((o: CallOptions) => run(o, 'GET', '/api/v1/negotiations'));
+  withClient(negotiations.command('show <id>')).action((id: string, o: CallOptions) => run(o, 'GET', `/api/v1/negotiations/${encodeURIComponent(id)}`));
+  const agreements = program.command('agreements').description('Agreements of finalised negotiations and the status of their contracts');
+  withClient(agreements.command('list')).action((o: CallOptions) => run(o, 'GET', '/api/v1/agreements'));
+  withClient(agreements.command('show <id>')).action((id: string, o: CallOptions) => run(o, 'GET', `/api/v1/agreements/${encodeURIComponent(id)}`));
+
   const log = program.command('log').description('The transparency log');
   withClient(log.command('head').description('The latest signed tree head')).action((o: CallOptions) => run(o, 'GET', '/api/v1/log/head'));
   withClient(log.command('verify').description('Recompute the whole tree from storage and check every signed head (exit 1 on any mismatch)')).action(
