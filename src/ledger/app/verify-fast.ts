@@ -7,9 +7,10 @@ const IN_FLIGHT = 3;
 const NEWLINE = 0x0a;
 
 /**
- * Where leaf hashes are computed: here from the fetched texts, or by the database server from the stored texts
- * (a PostgreSQL server hashes on its own core while this process builds the interior levels; with embedded
- * PGlite both would share this thread, so there the texts are fetched).
+ * Where leaf hashes are computed: here from the fetched texts, or by the database server from the stored texts.
+ * A PostgreSQL server hashes on its own core while this process builds the interior levels, and sends 32 bytes a
+ * leaf instead of the text (measured: 2.0 s of this process's CPU for 2^20 leaves instead of 4.9 s). With
+ * embedded PGlite both would share this thread, so there the texts are fetched.
  */
 export type LeafSource = 'text' | 'database';
 
