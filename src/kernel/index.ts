@@ -9,3 +9,4 @@ export * from './logger.js';
 export * from './principal.js';
 export * from './http/index.js';
 export * from './content-hash.js';
+export * from './message-validator.js';

@@ -1,7 +1,8 @@
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { Ajv, type ErrorObject } from 'ajv';
-import type { FieldError } from '../../kernel/index.js';
+import { Type, type Static } from '@sinclair/typebox';
+import { messageValidator } from '../../kernel/index.js';
 import { DSP_CONTEXT } from './dsp.vocabulary.js';
+
+export type { MessageValidator } from '../../kernel/index.js';
 
 /*
  * Our own schemas of the DSP 2025-1 catalog messages, written from the catalog protocol text (the spec's files
@@ -71,26 +72,9 @@ export const CatalogError = Type.Object(
   open,
 );
 
-const ajv = new Ajv({ allErrors: true, strict: false });
-
-function toFieldErrors(errors: ErrorObject[] | null | undefined, prefix: string): FieldError[] {
-  return (errors ?? []).map((e) => {
-    let path = e.instancePath;
-    if (e.keyword === 'required') path += `/${String((e.params as { missingProperty?: string }).missingProperty)}`;
-    return { path: `${prefix}${path}`, message: e.message ?? 'is not valid' };
-  });
-}
-
-export type MessageValidator = (value: unknown, prefix?: string) => FieldError[];
-
-function validator(schema: TSchema): MessageValidator {
-  const check = ajv.compile(schema);
-  return (value, prefix = '') => (check(value) ? [] : toFieldErrors(check.errors, prefix));
-}
-
 /** Each returns the field errors of a message (empty when valid); paths are JSON pointers, optionally prefixed. */
-export const validateCatalogRequestMessage = validator(CatalogRequestMessage);
-export const validateDatasetRequestMessage = validator(DatasetRequestMessage);
-export const validateCatalog = validator(Catalog);
-export const validateDataset = validator(RootDataset);
-export const validateCatalogError = validator(CatalogError);
+export const validateCatalogRequestMessage = messageValidator(CatalogRequestMessage);
+export const validateDatasetRequestMessage = messageValidator(DatasetRequestMessage);
+export const validateCatalog = messageValidator(Catalog);
+export const validateDataset = messageValidator(RootDataset);
+export const validateCatalogError = messageValidator(CatalogError);
