@@ -4,7 +4,7 @@
 // empty route, and one authenticated DSP round trip (a negotiation takes four of them plus a catalog request).
 // Needs PostgreSQL: DASES_BENCH_DATABASE_URL, or Debian's postgresql for a throwaway cluster.
 // Run: node --import tsx bench/negotiation.ts   (DASES_BENCH_NEGOTIATIONS: how many for the throughput run)
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, silentLogger } from '../src/kernel/index.js';
@@ -17,6 +17,29 @@ import { measure, percentile, printTable, type Row } from './stats.js';
 const ADMIN = 'bench-admin-key';
 const TOTAL = Number(process.env.DASES_BENCH_NEGOTIATIONS ?? 800);
 const IN_FLIGHT = 16;
+
+/**
+ * CPU time (ms) of the PostgreSQL backends serving the benchmark's databases, read from /proc (Linux; undefined
+ * elsewhere). The server shares the machine: its work per negotiation is part of what a negotiation costs.
+ */
+function databaseCpuMs(): number | undefined {
+  try {
+    let ticks = 0;
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      try {
+        if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('dases_bench_neg_')) continue;
+        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+        ticks += Number(fields[11]) + Number(fields[12]);
+      } catch {
+        // The process ended meanwhile.
+      }
+    }
+    return ticks * 10; // USER_HZ is 100 on Linux
+  } catch {
+    return undefined;
+  }
+}
 
 async function startNode(name: string, databaseUrl: string, dirs: string[]): Promise<DasesNode> {
   const dataDir = mkdtempSync(join(tmpdir(), `dases-bench-${name}-`));
@@ -83,6 +106,7 @@ async function main(): Promise<void> {
     const one = await measure(200, 20, negotiate);
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
+    const db0 = databaseCpuMs();
     let done = 0;
     await Promise.all(
       Array.from({ length: IN_FLIGHT }, async () => {
@@ -96,6 +120,8 @@ async function main(): Promise<void> {
     const rate = TOTAL / seconds;
     const cpu = process.cpuUsage(cpu0);
     const cpuMs = (cpu.user + cpu.system) / 1000 / TOTAL;
+    const db1 = databaseCpuMs();
+    const dbMs = db0 !== undefined && db1 !== undefined ? (db1 - db0) / TOTAL : undefined;
 
     // Request to FINALIZED on both sides: the provider finalises first, so the consumer's answer implies both.
     for (const [n, base] of [[p, P], [c, C]] as const) {
@@ -116,6 +142,7 @@ async function main(): Promise<void> {
         `(${(rate * (d50 / 1000)).toFixed(2)} per DSP round trip)  target >= 200 /s\n`,
     );
     process.stdout.write(`${'  CPU of this process (both nodes) per negotiation'.padEnd(58)} ${cpuMs.toFixed(1).padStart(8)} ms  (load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} CPUs)\n`);
+    if (dbMs !== undefined) process.stdout.write(`${'  CPU of the PostgreSQL backends per negotiation'.padEnd(58)} ${dbMs.toFixed(1).padStart(8)} ms  (from /proc, about)\n`);
   } finally {
     for (const n of nodes) await n.close().catch(() => undefined);
     for (const d of dirs) rmSync(d, { recursive: true, force: true });

@@ -155,6 +155,20 @@ forEachEngine('multi-party contracts across three nodes', (engine) => {
     const full = await a.database.db.transaction().execute((tx) => a.contracts.recordSigned(tx, onA, [sigA, sigB]));
     const onBRecorded = await b.database.db.transaction().execute((tx) => b.contracts.recordSigned(tx, onB, [sigB, sigA]));
     assert.deepEqual([full.status, onBRecorded.status, full.versionHash], ['active', 'active', onBRecorded.versionHash]);
+    // B, new to the contract, wrote it at once (one statement, one log append); A step by step: same records.
+    const recorded = async (n: ContractNode) => {
+      const got = (await n.contracts.get(full.contractId))!;
+      const entries = (await n.ledger.entries({ limit: 1000 })).filter((e) => e.subject === full.contractId);
+      return {
+        contract: [got.status, got.currentVersion, got.latestVersion, got.agreementId, got.title],
+        versions: got.versions.map((v) => [v.hash, v.status, v.activatedAt !== undefined, v.parties.map((p) => [p.did, p.role, p.signed]), [...v.signatures].sort()]),
+        log: entries.map((e) => JSON.stringify([e.type, e.payload])).sort(),
+      };
+    };
+    const [onAView, onBView] = await Promise.all([recorded(a), recorded(b)]);
+    assert.deepEqual(onBView, onAView);
+    assert.deepEqual(onBView.log.map((l) => JSON.parse(l)[0]).sort(), ['contract.activated', 'contract.proposed', 'contract.signed', 'contract.signed']);
+    assert.equal((await verifyContractFile(await b.contracts.file(full.contractId))).valid, true);
     await a.contracts.assertAgreementUsable(agreement['@id']);
     const again = await a.database.db.transaction().execute((tx) => a.contracts.recordSigned(tx, onA, [sigA, sigB]));
     assert.equal(again.status, 'active', 'recording again is harmless');

@@ -82,6 +82,10 @@ async function openPostgres(connectionString: string, max: number): Promise<Data
       oid === INT8 || oid === NUMERIC ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
   };
   const pool = new pg.Pool({ connectionString, max, types });
+  // An idle connection can fail (server restart, backend terminated, database dropped while the pool closes its
+  // connections): the pool drops it and the next query opens another, but without a listener the error would be
+  // thrown as an uncaught exception and stop the process.
+  pool.on('error', () => undefined);
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

@@ -109,6 +109,7 @@ export async function createIdentity(deps: IdentityDeps): Promise<Identity> {
           statusOf: (d) => participants.statusOf(d),
           resolve: (d) => resolver.resolve(d),
           invalidate: (d) => resolver.invalidate(d),
+          cached: (d) => resolver.cached?.(d),
           markSeen: (issuer, jti, exp) => seen.markSeen(issuer, jti, exp),
         }),
     }),

@@ -1,7 +1,7 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, OperationNodeSource } from 'kysely';
 import type { DB } from '../db/index.js';
 import type { Clock, IdGenerator, Logger } from '../kernel/index.js';
-import { SqlOutboxStore } from './adapters/sql-outbox.store.js';
+import { SqlOutboxStore, type OutboxRow } from './adapters/sql-outbox.store.js';
 import { createDispatcher, type OutcomeHandler } from './app/dispatcher.js';
 import { DEFAULT_RETRY, type RetryPolicy } from './domain/retry-policy.js';
 
@@ -20,9 +20,31 @@ export interface NewOutboxMessage {
   key?: string;
 }
 
+export interface EnqueueOptions {
+  /**
+   * 'poll' (default): the outbox looks for the message right after the caller's turn and then with back-off until
+   * its transaction committed. 'caller': the caller calls `committed(ids)` right after its commit, and the message,
+   * leased to this process at insert when no other message of its key is waiting, is sent then without a claim
+   * (forgotten, it still leaves once its lease expires). With 'caller', every message of a key must be enqueued
+   * while the caller holds one row lock (e.g. its negotiation's row): that orders them, so the lease taken at insert
+   * cannot overtake an older message of the key that is not committed yet.
+   */
+  afterCommit?: 'poll' | 'caller';
+}
+
 export interface Outbox {
   /** In the caller's transaction: sent right after commit, retried with back-off, never sent if it rolls back. */
-  enqueue(tx: Kysely<DB>, msg: NewOutboxMessage): Promise<string>;
+  enqueue(tx: Kysely<DB>, msg: NewOutboxMessage, opts?: EnqueueOptions): Promise<string>;
+  /**
+   * Runs the caller's single-statement `write` (it must RETURNING the rows it changed) and enqueues `msgs` in that
+   * same statement: atomic without a transaction (one round trip instead of four), the messages exist if and only
+   * if `write` changed a row, and they leave at once (no `committed` needed). Returns their ids, or undefined when
+   * `write` changed nothing. As with `afterCommit: 'caller'`, every message of a key must be enqueued along a
+   * write of one row (e.g. its negotiation's), which orders them: the outbox then leases them at insert.
+   */
+  enqueueWith(db: Kysely<DB>, write: OperationNodeSource, msgs: readonly NewOutboxMessage[]): Promise<string[] | undefined>;
+  /** The transaction that enqueued `ids` (with `afterCommit: 'caller'`) has committed: deliver them now. */
+  committed(ids: readonly string[]): void;
   /** One handler per topic, called once per message when delivered (2xx) or given up; it must be idempotent (at-least-once). */
   on(topic: string, handler: OutcomeHandler): void;
   /** Messages not yet settled, oldest first (operators, tests). */
@@ -53,6 +75,12 @@ export interface OutboxDeps {
 }
 
 /**
+ * How long a message leased at enqueue waits here for its caller's commit notice (well within the lease): a
+ * transaction that rolled back never sends one, and one that commits later still has its message claimed.
+ */
+const HELD_MS = 10_000;
+
+/**
  * The transactional outbox of inter-node messages (the negotiation, contract, rulebook and transfer protocols
  * send through it): a message exists if and only if the state change that sends it committed, survives a
  * restart, and is retried until the receiver answers for good.
@@ -65,7 +93,8 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     clock: deps.clock,
     logger: deps.logger,
     sign: (aud) => deps.tokens.sign(aud),
-    fetch: deps.fetch ?? fetch,
+    // Without an injected fetch, nodeCall's own keep-alive client (a fraction of fetch's CPU per message).
+    fetch: deps.fetch,
     holder: deps.holder,
     retry: deps.retry ?? DEFAULT_RETRY,
     handlers,
@@ -75,16 +104,58 @@ export function createOutbox(deps: OutboxDeps): Outbox {
   });
   let timer: NodeJS.Timeout | undefined;
   let started = false;
+  // Messages leased to us at enqueue, waiting for their caller's commit (`committed`); a rolled-back one is never
+  // announced and is forgotten after a while (its row went with the transaction).
+  const held = new Map<string, { row: OutboxRow; at: number; removed: string[] }>();
+  const forgetOld = () => {
+    const limit = Date.now() - HELD_MS;
+    for (const [id, h] of held) {
+      if (h.at >= limit) break;
+      held.delete(id);
+    }
+  };
   return {
-    async enqueue(tx, msg) {
-      const id = deps.ids.uuid();
-      await store.insert(tx, { id, topic: msg.topic, url: msg.url, audience: msg.audience, body: msg.body, key: msg.key ?? null, now: deps.clock.now() });
-      if (started) {
-        dispatcher.expect(id);
-        // After the current turn: by then the caller's transaction has usually committed.
-        setImmediate(() => dispatcher.kick());
+    async enqueue(tx, msg, opts = {}) {
+      const row = { id: deps.ids.uuid(), topic: msg.topic, url: msg.url, audience: msg.audience, body: msg.body, key: msg.key ?? null };
+      const now = deps.clock.now();
+      if (started && opts.afterCommit === 'caller') {
+        // The caller says when it committed: the message is leased to us now and then sent without a claim.
+        forgetOld();
+        const { leased, removed } = await store.insertLeased(tx, { ...row, now }, dispatcher.lease(now));
+        if (leased) held.set(row.id, { row: { ...row, attempts: 0, outcome: null }, at: Date.now(), removed });
+        return row.id;
       }
-      return id;
+      await store.insert(tx, { ...row, now });
+      if (started && opts.afterCommit !== 'caller') dispatcher.expect(row.id);
+      return row.id;
+    },
+    async enqueueWith(db, write, msgs) {
+      if (msgs.length === 0) throw new Error('enqueueWith needs at least one message');
+      const rows = msgs.map((m) => ({ id: deps.ids.uuid(), topic: m.topic, url: m.url, audience: m.audience, body: m.body, key: m.key ?? null }));
+      const now = deps.clock.now();
+      const { inserted, leased, removed } = await store.insertWith(db, write, rows, now, started ? dispatcher.lease(now) : undefined);
+      if (inserted.length === 0) return undefined;
+      if (started) {
+        dispatcher.removed(removed);
+        dispatcher.deliver(rows.filter((r) => leased.has(r.id)).map((r) => ({ ...r, attempts: 0, outcome: null })));
+        dispatcher.committed(rows.filter((r) => !leased.has(r.id)).map((r) => r.id));
+      }
+      return rows.map((r) => r.id);
+    },
+    committed(ids) {
+      if (!started) return;
+      const own: OutboxRow[] = [];
+      for (const id of ids) {
+        const h = held.get(id);
+        if (h) {
+          own.push(h.row);
+          // Removed by the committed insert (not before: a rolled-back one left them for a round to remove).
+          dispatcher.removed(h.removed);
+        }
+        held.delete(id);
+      }
+      dispatcher.deliver(own);
+      dispatcher.committed(ids.filter((id) => !own.some((r) => r.id === id)));
     },
     on(topic, handler) {
       if (handlers.has(topic)) throw new Error(`outbox topic "${topic}" already has a handler`);

@@ -112,4 +112,41 @@ forEachEngine('SqlContractStore', (engine) => {
     const { rows } = await sql<{ n: number }>`select count(*)::int as n from contract_versions`.execute(database.db);
     assert.equal(rows[0]?.n, 3);
   });
+  it('writes a new signed contract in one statement, and nothing when its id or agreement is taken', async () => {
+    const doc = bilateralFromAgreement({ agreement: { '@id': 'urn:uuid:agreement-2', permission: [] }, providerDid: 'did:web:a.example', consumerDid: 'did:web:b.example', offerId: 'urn:uuid:offer-2' });
+    const sig = (signer: string) => ({ signer, jws: `${signer}.jws`, kid: `${signer}#k`, publicKeyJwk: jwk, signedAt: at(2) });
+    const row = (d: ContractDocument) => ({
+      document: d,
+      hash: hashOf(d),
+      canonical: canonicalJson(d),
+      kind: 'bilateral' as const,
+      title: 't2',
+      agreementId: d.type === 'BilateralContract' ? (d.agreementId ?? null) : null,
+      parties: requiredParties(d),
+      signatures: [sig('did:web:a.example'), sig('did:web:b.example')],
+      status: 'active' as const,
+      versionStatus: 'active' as const,
+      now: at(3),
+    });
+    assert.equal(await tx((t) => store.insertSigned(t, row(doc))), true);
+    const c = await store.get(doc.id);
+    assert.deepEqual([c?.status, c?.currentHash, c?.latestHash, c?.agreementId, c?.title], ['active', hashOf(doc), hashOf(doc), 'urn:uuid:agreement-2', 't2']);
+    const v = await store.version(hashOf(doc));
+    assert.deepEqual([v?.status, v?.activatedAt?.toISOString(), v?.document], ['active', at(3).toISOString(), doc]);
+    assert.deepEqual(v?.signatures.map((s) => [s.signer, s.jws, s.kid, s.publicKeyJwk, s.signedAt.toISOString()]), [
+      ['did:web:a.example', 'did:web:a.example.jws', 'did:web:a.example#k', jwk, at(2).toISOString()],
+      ['did:web:b.example', 'did:web:b.example.jws', 'did:web:b.example#k', jwk, at(2).toISOString()],
+    ]);
+    const parties = await database.db.selectFrom('contract_parties').select(['did', 'role']).where('version_hash', '=', hashOf(doc)).orderBy('did').execute();
+    assert.deepEqual(parties, [{ did: 'did:web:a.example', role: 'provider' }, { did: 'did:web:b.example', role: 'consumer' }]);
+
+    // The same contract id again, and another contract for an agreement already backed: nothing is written.
+    const other = { ...doc, purpose: 'research' };
+    assert.equal(await tx((t) => store.insertSigned(t, row(other))), false);
+    const sameAgreement = { ...doc, id: 'urn:dases:contract:other' };
+    assert.equal(await tx((t) => store.insertSigned(t, row(sameAgreement))), false);
+    assert.equal(await store.version(hashOf(other)), undefined);
+    assert.equal(await store.get(sameAgreement.id), undefined);
+    assert.equal(await store.version(hashOf(sameAgreement)), undefined);
+  });
 });

@@ -1,8 +1,8 @@
 import type { JWK } from 'jose';
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { json, type ContractNoticesTable, type ContractSignaturesTable, type ContractsTable, type DB } from '../../db/index.js';
 import { requiredParties, type ContractDocument } from '../domain/contract-document.js';
-import type { ContractQuery, ContractRecord, ContractStore, NoticeRecord, SignatureRecord, VersionRecord } from '../app/contract.store.js';
+import type { ContractQuery, ContractRecord, ContractStore, NewSignedContract, NoticeRecord, SignatureRecord, VersionRecord } from '../app/contract.store.js';
 
 type ContractRow = Selectable<ContractsTable> & { valid_until: Date | null };
 
@@ -158,6 +158,36 @@ export class SqlContractStore implements ContractStore {
       .insertInto('contract_signatures')
       .values({ version_hash: versionHash, signer_did: s.signer, jws: s.jws, kid: s.kid, public_jwk: json(s.publicKeyJwk), signed_at: s.signedAt, recorded_at: now })
       .execute();
+  }
+
+  async insertSigned(tx: Kysely<DB>, c: NewSignedContract): Promise<boolean> {
+    // Data-modifying CTEs run as one statement: foreign keys are checked at its end, and when the contract row is
+    // not inserted (its id or agreement already taken: `do nothing` covers both unique keys) nothing else is.
+    const d = c.document;
+    const active = c.status === 'active';
+    const r = await sql<{ n: number }>`
+      with c as (
+        insert into contracts (id, kind, title, agreement_id, status, current_hash, latest_hash, created_at, updated_at)
+        values (${d.id}, ${c.kind}, ${c.title}, ${c.agreementId}, ${c.status}, ${active ? c.hash : null}, ${c.hash}, ${c.now}, ${c.now})
+        on conflict do nothing
+        returning id
+      ), v as (
+        insert into contract_versions (hash, contract_id, version, previous_hash, proposer, document, canonical, status, valid_until, created_at, activated_at)
+        select ${c.hash}, c.id, ${d.version}, ${d.previousVersion ?? null}, ${d.proposer ?? null}, ${json(d)}::jsonb, ${c.canonical}, ${c.versionStatus},
+          ${d.validUntil ?? null}::timestamptz, ${c.now}, ${c.versionStatus === 'active' ? c.now : null}::timestamptz
+        from c
+        returning hash
+      ), p as (
+        insert into contract_parties (version_hash, did, role)
+        select v.hash, t.did, t.role from v, unnest(${c.parties.map((p) => p.did)}::text[], ${c.parties.map((p) => p.role)}::text[]) as t(did, role)
+      ), s as (
+        insert into contract_signatures (version_hash, signer_did, jws, kid, public_jwk, signed_at, recorded_at)
+        select v.hash, t.signer, t.jws, t.kid, t.jwk::jsonb, t.signed_at, ${c.now}
+        from v, unnest(${c.signatures.map((s) => s.signer)}::text[], ${c.signatures.map((s) => s.jws)}::text[], ${c.signatures.map((s) => s.kid)}::text[],
+          ${c.signatures.map((s) => json(s.publicKeyJwk))}::text[], ${c.signatures.map((s) => s.signedAt.toISOString())}::timestamptz[]) as t(signer, jws, kid, jwk, signed_at)
+      )
+      select count(*)::int4 as n from c`.execute(tx);
+    return (r.rows[0]?.n ?? 0) > 0;
   }
 
   async insertNotice(tx: Kysely<DB>, n: NoticeRecord, now: Date): Promise<void> {

@@ -25,6 +25,9 @@ export interface Verified<P> {
 
 export type ContractKeys = ReturnType<typeof createContractKeys>;
 
+/** How many verified statements are remembered (a few per negotiation in flight). */
+const VERIFIED_KEPT = 1000;
+
 /**
  * Signs with the node's key and verifies other parties' statements against their DID documents. This node's own
  * public keys are kept in memory because verification also runs inside transactions (`recordSigned`), where
@@ -59,6 +62,16 @@ export function createContractKeys(deps: { did: string; clock: Clock; logger: Lo
     return vm?.publicKeyJwk ?? `${kid} is not a verification method of ${did}`;
   }
 
+  // Statements verified lately, by their exact text: the consumer verifies the provider's signature when the
+  // agreement arrives and again when it records the contract, each side its own signature too. The bytes and
+  // the key they verified with do not change, so the second check reuses the first (bounded, oldest dropped).
+  const verified = new Map<string, Verified<{ signer: string; contractId: string; versionHash: string }>>();
+  const remembered = <P extends { signer: string; contractId: string; versionHash: string }>(v: Verified<P>): Verified<P> => {
+    if (verified.size >= VERIFIED_KEPT) verified.delete(verified.keys().next().value!);
+    verified.set(v.jws, v);
+    return v;
+  };
+
   async function check<P extends { signer: string; contractId: string; versionHash: string }>(
     doc: ContractDocument,
     jws: string,
@@ -73,13 +86,16 @@ export function createContractKeys(deps: { did: string; clock: Clock; logger: Lo
     if (!decoded.ok) throw fail(decoded.reason);
     const early = mismatch(doc, decoded.value.payload, opts.expectedSigner);
     if (early) throw fail(early);
+    const seen = verified.get(jws);
+    // Same text, hence the same payload and kid that were checked (`early` just held for this document).
+    if (seen && seen.kid === decoded.value.kid) return seen as Verified<P>;
     const key = await keyOf(decoded.value.payload.signer, decoded.value.kid, opts.inTransaction ?? false);
     if (typeof key === 'string') throw fail(key);
-    const verified = await verifyStatement(jws, typ, is, key);
-    if (!verified.ok) throw fail(verified.reason);
-    const late = mismatch(doc, verified.value.payload, opts.expectedSigner);
+    const checked = await verifyStatement(jws, typ, is, key);
+    if (!checked.ok) throw fail(checked.reason);
+    const late = mismatch(doc, checked.value.payload, opts.expectedSigner);
     if (late) throw fail(late);
-    return { payload: verified.value.payload, jws, kid: verified.value.kid, publicKeyJwk: key };
+    return remembered({ payload: checked.value.payload, jws, kid: checked.value.kid, publicKeyJwk: key });
   }
 
   async function signed<P extends object>(payload: P, typ: string): Promise<{ jws: string; kid: string; publicKeyJwk: JWK }> {
@@ -93,7 +109,7 @@ export function createContractKeys(deps: { did: string; clock: Clock; logger: Lo
     async sign(doc: ContractDocument): Promise<Verified<SignaturePayload>> {
       if (!isParty(doc, deps.did)) throw new AppError('DS_CONTRACT_NOT_A_PARTY', `${deps.did} is not a party of contract ${doc.id}`);
       const payload: SignaturePayload = { contractId: doc.id, versionHash: hashOf(doc), signer: deps.did, signedAt: deps.clock.now().toISOString() };
-      return { payload, ...(await signed(payload, SIGNATURE_TYP)) };
+      return remembered({ payload, ...(await signed(payload, SIGNATURE_TYP)) });
     },
     /** This node's signed notice ending the contract whose version in force is `doc`. */
     async notice(doc: ContractDocument, action: EndAction, reason: string): Promise<Verified<NoticePayload>> {

@@ -19,6 +19,58 @@ export function createRecorder(deps: { store: ContractStore; ledger: ContractsLe
 
   const illegal = (reason: string) => new AppError('DS_CONTRACT_ILLEGAL_TRANSITION', reason);
 
+  /**
+   * A contract this node has not seen, arriving with its signatures (a negotiated agreement): the same rows and log
+   * entries as ensureVersion + addSignatures + activateIfComplete, written in one statement and one log append.
+   * Undefined, with nothing written, when the contract or its agreement is already known (the general way applies).
+   */
+  async function recordNew(tx: Kysely<DB>, doc: ContractDocument, sigs: Array<Verified<SignaturePayload>>): Promise<ContractStatus | undefined> {
+    if (doc.version !== 1) return undefined;
+    const hash = hashOf(doc);
+    const now = clock.now();
+    const parties = requiredParties(doc);
+    // One signature per signer, the first given, as addSignatures keeps them.
+    const signers = new Set<string>();
+    const unique: Array<Verified<SignaturePayload>> = [];
+    for (const s of sigs) {
+      if (signers.has(s.payload.signer)) continue;
+      signers.add(s.payload.signer);
+      unique.push(s);
+    }
+    let versionStatus: 'pending' | 'active' = 'pending';
+    if (parties.every((p) => signers.has(p.did))) {
+      const next = nextVersionStatus('pending', { type: 'all-signed' });
+      if (!next.ok || next.value !== 'active') throw illegal(next.ok ? `a pending version cannot become ${next.value}` : next.reason);
+      versionStatus = next.value;
+    }
+    const inserted = await store.insertSigned(tx, {
+      document: doc,
+      hash,
+      canonical: canonicalJson(doc),
+      kind: kindOf(doc),
+      title: titleOf(doc),
+      agreementId: doc.type === 'BilateralContract' ? (doc.agreementId ?? null) : null,
+      parties,
+      signatures: unique.map((s) => ({ signer: s.payload.signer, jws: s.jws, kid: s.kid, publicKeyJwk: s.publicKeyJwk, signedAt: new Date(s.payload.signedAt) })),
+      status: versionStatus,
+      versionStatus,
+      now,
+    });
+    if (!inserted) return undefined;
+    await logAll(tx, [
+      { type: 'contract.proposed', subject: doc.id, payload: { versionHash: hash, version: 1, kind: kindOf(doc), proposer: doc.proposer ?? null, parties } },
+      ...unique.map((s) => ({ type: 'contract.signed', subject: doc.id, payload: { versionHash: hash, signer: s.payload.signer, kid: s.kid, signedAt: s.payload.signedAt, signature: s.jws } })),
+      ...(versionStatus === 'active' ? [{ type: 'contract.activated', subject: doc.id, payload: { versionHash: hash, version: 1 } }] : []),
+    ]);
+    return contractStatus({ status: versionStatus, validUntil: versionStatus === 'active' ? (doc.validUntil ?? null) : null }, now);
+  }
+
+  async function logAll(tx: Kysely<DB>, entries: Array<{ type: string; subject: string; payload: Record<string, unknown> }>): Promise<void> {
+    const full = entries.map((e) => ({ ...e, actor: deps.did }));
+    if (deps.ledger.appendMany) await deps.ledger.appendMany(tx, full);
+    else for (const e of full) await deps.ledger.append(tx, e);
+  }
+
   /** Stores `doc` unless it is there; locks the contract row for the rest of `tx`. */
   async function ensureVersion(tx: Kysely<DB>, doc: ContractDocument): Promise<{ contract: ContractRecord; version: VersionRecord; created: boolean }> {
     const hash = hashOf(doc);
@@ -135,7 +187,7 @@ export function createRecorder(deps: { store: ContractStore; ledger: ContractsLe
     return allowed.value;
   }
 
-  return { ensureVersion, addSignatures, activateIfComplete, end };
+  return { recordNew, ensureVersion, addSignatures, activateIfComplete, end };
 }
 
 export type Recorder = ReturnType<typeof createRecorder>;

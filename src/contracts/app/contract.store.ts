@@ -56,6 +56,20 @@ export interface NoticeRecord {
   issuedAt: Date;
 }
 
+export interface NewSignedContract {
+  document: ContractDocument;
+  hash: string;
+  canonical: string;
+  kind: ContractKind;
+  title: string;
+  agreementId: string | null;
+  parties: Array<{ did: string; role: string }>;
+  signatures: SignatureRecord[];
+  status: 'pending' | 'active';
+  versionStatus: 'pending' | 'active';
+  now: Date;
+}
+
 export interface ContractQuery {
   status?: StoredStatus | undefined;
   kind?: ContractKind | undefined;
@@ -80,6 +94,12 @@ export interface ContractStore {
   insertContract(tx: Kysely<DB>, c: { id: string; kind: ContractKind; title: string; agreementId: string | null; latestHash: string; now: Date }): Promise<boolean>;
   insertVersion(tx: Kysely<DB>, v: { hash: string; document: ContractDocument; canonical: string; parties: Array<{ did: string; role: string }>; now: Date }): Promise<void>;
   insertSignature(tx: Kysely<DB>, versionHash: string, s: SignatureRecord, now: Date): Promise<void>;
+  /**
+   * Version 1 of a contract not seen before, with its parties and signatures, in one statement (the contract takes
+   * `status`, and `currentHash` when active). False, with nothing written, when the contract or its agreement is
+   * already known.
+   */
+  insertSigned(tx: Kysely<DB>, c: NewSignedContract): Promise<boolean>;
   insertNotice(tx: Kysely<DB>, n: NoticeRecord, now: Date): Promise<void>;
   setVersionStatus(tx: Kysely<DB>, hash: string, status: VersionStatus, activatedAt?: Date): Promise<void>;
   updateContract(

@@ -20,7 +20,16 @@ export interface ContractResolver {
 
 /** The transparency log: appends inside the caller's transaction. */
 export interface ContractsLedger {
-  append(tx: Kysely<DB>, entry: { type: string; actor: string; subject: string; payload: Record<string, unknown> }): Promise<unknown>;
+  append(tx: Kysely<DB>, entry: LedgerEntry): Promise<unknown>;
+  /** Several entries under one hold of the log's append lock (used last in a transaction, to keep that hold short). */
+  appendMany?(tx: Kysely<DB>, entries: readonly LedgerEntry[]): Promise<unknown>;
+}
+
+export interface LedgerEntry {
+  type: string;
+  actor: string;
+  subject: string;
+  payload: Record<string, unknown>;
 }
 
 export interface OutboxMessage {

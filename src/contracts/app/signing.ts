@@ -77,6 +77,8 @@ export function createSigning(ctx: ContractsContext) {
       if (!isParty(doc, ctx.did)) throw new AppError('DS_CONTRACT_NOT_A_PARTY', `${ctx.did} is not a party of contract ${doc.id}`);
       const verified = [];
       for (const [i, jws] of signatures.entries()) verified.push(await ctx.keys.verifySignature(doc, jws, `/signatures/${i}`, { inTransaction: true }));
+      const fresh = await ctx.recorder.recordNew(tx, doc, verified);
+      if (fresh) return { contractId: doc.id, versionHash: hashOf(doc), status: fresh };
       const { version } = await ctx.recorder.ensureVersion(tx, doc);
       await ctx.recorder.addSignatures(tx, version, verified);
       await ctx.recorder.activateIfComplete(tx, doc.id, version.hash);

@@ -37,6 +37,8 @@ export async function fetchPublicDocument(fetchFn: typeof fetch, url: string, ac
 export interface DidResolver {
   resolve(did: string): Promise<DidDocument>;
   invalidate(did: string): void;
+  /** The document `resolve` would return now without fetching, if it holds one. */
+  cached?(did: string): DidDocument | undefined;
 }
 
 /** did:web resolution with a per-DID cache whose lifetime is measured on the injected clock. */
@@ -63,6 +65,10 @@ export function createDidResolver(deps: { fetch: typeof fetch; clock: Clock; ttl
     },
     invalidate(did) {
       cache.delete(did);
+    },
+    cached(did) {
+      const hit = cache.get(did);
+      return hit && hit.until > deps.clock.now().getTime() ? hit.doc : undefined;
     },
   };
 }

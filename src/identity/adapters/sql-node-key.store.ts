@@ -16,12 +16,25 @@ export interface NodeKeyInfo extends PublicKeyEntry {
  * The node's Ed25519 keys in node_keys. Creation and rotation run under a transaction-scoped advisory lock, so
  * several processes sharing one database end up with exactly one active key.
  */
+/** How long the active key read from the database is used before it is read again (see `active`). */
+export const ACTIVE_KEY_MAX_AGE_MS = 250;
+
 export class SqlNodeKeyStore {
   readonly #privateKeys = new Map<string, CryptoKey>();
+  #active: { kid: string; privateKey: CryptoKey; readAt: number } | undefined;
+  #reading: Promise<{ kid: string; privateKey: CryptoKey }> | undefined;
+  // Bumped by every rotation here: a read that started before it must not bring the old key back.
+  #generation = 0;
+  readonly #maxAgeMs: number;
+  readonly #now: () => number;
   constructor(
     private readonly db: Kysely<DB>,
     private readonly sealer: Sealer,
-  ) {}
+    opts: { activeKeyMaxAgeMs?: number; now?: () => number } = {},
+  ) {
+    this.#maxAgeMs = opts.activeKeyMaxAgeMs ?? ACTIVE_KEY_MAX_AGE_MS;
+    this.#now = opts.now ?? (() => performance.now());
+  }
 
   /** Creates the first key if there is none. */
   async ensureActive(now: Date): Promise<void> {
@@ -33,10 +46,15 @@ export class SqlNodeKeyStore {
 
   /** Retires the active key and creates a new one; retired keys stay published so old signatures verify. */
   async rotate(now: Date): Promise<string> {
-    return this.#locked(async (tx) => {
+    const kid = await this.#locked(async (tx) => {
       await tx.updateTable('node_keys').set({ retired_at: now }).where('retired_at', 'is', null).execute();
       return this.#insertNew(tx, now);
     });
+    // This process signs with the new key from now on.
+    this.#generation += 1;
+    this.#active = undefined;
+    this.#reading = undefined;
+    return kid;
   }
 
   async list(): Promise<NodeKeyInfo[]> {
@@ -44,8 +62,26 @@ export class SqlNodeKeyStore {
     return rows.map((r) => ({ kid: r.kid, publicJwk: r.public_jwk as JWK, retired: r.retired_at !== null, createdAt: r.created_at, retiredAt: r.retired_at }));
   }
 
-  /** The active key, read each time so that a rotation by another process is picked up at once. */
+  /**
+   * The active key. A rotation by this process takes effect at once; one by another process sharing the database
+   * within ACTIVE_KEY_MAX_AGE_MS, after which the key is read again (one read shared by concurrent callers). Until
+   * then this process may sign with the key just retired, which stays published in the DID document, so what it
+   * signs still verifies: the short delay spares a database round trip for every token and signature.
+   */
   async active(): Promise<{ kid: string; privateKey: CryptoKey }> {
+    const known = this.#active;
+    if (known && this.#now() - known.readAt < this.#maxAgeMs) return known;
+    if (this.#reading) return this.#reading;
+    const reading = this.#readActive().finally(() => {
+      if (this.#reading === reading) this.#reading = undefined;
+    });
+    this.#reading = reading;
+    return reading;
+  }
+
+  async #readActive(): Promise<{ kid: string; privateKey: CryptoKey }> {
+    const readAt = this.#now();
+    const generation = this.#generation;
     const row = await this.db.selectFrom('node_keys').select(['kid', 'private_jwk_enc']).where('retired_at', 'is', null).orderBy('created_at', 'desc').executeTakeFirst();
     if (!row) throw new Error('the node has no active key');
     let key = this.#privateKeys.get(row.kid);
@@ -54,6 +90,7 @@ export class SqlNodeKeyStore {
       key = (await importJWK(jwk, 'EdDSA')) as CryptoKey;
       this.#privateKeys.set(row.kid, key);
     }
+    if (generation === this.#generation) this.#active = { kid: row.kid, privateKey: key, readAt };
     return { kid: row.kid, privateKey: key };
   }
 

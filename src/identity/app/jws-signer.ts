@@ -1,4 +1,5 @@
-import { CompactSign, type CryptoKey, type JWK } from 'jose';
+import type { CryptoKey, JWK } from 'jose';
+import { signCompact } from './compact-jws.js';
 import type { PublicKeyEntry } from '../domain/did-document.js';
 
 /** Signs arbitrary payloads as compact JWS with the node's active key (tree heads, cosignatures, receipts). */
@@ -14,7 +15,7 @@ export function createJwsSigner(deps: { did: string; activeKey: () => Promise<{ 
   return {
     async sign(payload, typ) {
       const { kid, privateKey } = await deps.activeKey();
-      return new CompactSign(new TextEncoder().encode(JSON.stringify(payload))).setProtectedHeader({ alg: 'EdDSA', typ, kid: `${did}#${kid}` }).sign(privateKey);
+      return signCompact({ alg: 'EdDSA', typ, kid: `${did}#${kid}` }, JSON.stringify(payload), privateKey);
     },
     async publicKey(kid) {
       const wanted = kid === undefined ? (await deps.activeKey()).kid : kid.startsWith(`${did}#`) ? kid.slice(did.length + 1) : kid;

@@ -119,4 +119,70 @@ describe('node-to-node tokens', () => {
     status.set(B, 'suspended');
     await rejects(await signB(ME), 'DS_AUTH_SUSPENDED_PARTICIPANT');
   });
+
+  describe('with the issuer DID document already cached (no resolution possible)', () => {
+    let statusReads: number;
+    const cachedDeps = (): TokenVerifierDeps => ({
+      ...deps(),
+      statusOf: async (d) => {
+        statusReads += 1;
+        return status.get(d);
+      },
+      resolve: async (d) => {
+        resolved.push(d);
+        throw new Error(`no network call expected for ${d}`);
+      },
+      cached: (d) => docs.get(d),
+    });
+    const refuses = (token: string, code: string) => assert.rejects(verifyNodeToken(token, cachedDeps()), (e: unknown) => e instanceof AppError && e.code === code);
+    beforeEach(() => {
+      statusReads = 0;
+    });
+
+    it('accepts a fresh token once, reading the registry for every request', async () => {
+      const token = await signB(ME);
+      assert.equal((await verifyNodeToken(token, cachedDeps())).did, B);
+      await refuses(token, 'DS_AUTH_TOKEN_REPLAYED');
+      assert.equal(statusReads, 2);
+      assert.deepEqual(resolved, []);
+    });
+
+    it('refuses a suspended issuer on its very next token', async () => {
+      await verifyNodeToken(await signB(ME), cachedDeps());
+      status.set(B, 'suspended');
+      await refuses(await signB(ME), 'DS_AUTH_SUSPENDED_PARTICIPANT');
+      status.set(B, 'active');
+      await verifyNodeToken(await signB(ME), cachedDeps());
+    });
+
+    it('tells a stranger it is one, whatever else is wrong with its token', async () => {
+      await refuses(await signC(ME), 'DS_AUTH_UNKNOWN_PARTICIPANT');
+      await refuses(await signC('did:web:other.example'), 'DS_AUTH_UNKNOWN_PARTICIPANT');
+      const { h, claims, s } = parts(await signC(ME));
+      await refuses(`${h}.${b64({ ...claims, exp: claims.exp + 100 })}.${s}`, 'DS_AUTH_UNKNOWN_PARTICIPANT');
+      assert.equal(seen.size, 1, 'only the one token with a valid signature spent its jti');
+      assert.deepEqual(resolved, []);
+    });
+
+    it('refuses forged signatures, other audiences and expired tokens as the other path does', async () => {
+      const { h, claims, s } = parts(await signB(ME));
+      await refuses(`${h}.${b64({ ...claims, exp: claims.exp + 100 })}.${s}`, 'DS_AUTH_INVALID_TOKEN');
+      await refuses(await signB('did:web:other.example'), 'DS_AUTH_WRONG_AUDIENCE');
+      const token = await signB(ME);
+      clock.advance(181_000);
+      try {
+        await refuses(token, 'DS_AUTH_TOKEN_EXPIRED');
+      } finally {
+        clock.advance(-181_000);
+      }
+      assert.equal(seen.size, 0, 'no refused token spent its jti');
+    });
+
+    it('falls back to resolving when the cached document lacks the key (the issuer may have rotated)', async () => {
+      const stale = { ...bKey.doc, verificationMethod: [] };
+      const token = await signB(ME);
+      await verifyNodeToken(token, { ...deps(), cached: () => stale });
+      assert.deepEqual(resolved, [B]);
+    });
+  });
 });

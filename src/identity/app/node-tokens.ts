@@ -1,6 +1,7 @@
-import { decodeJwt, decodeProtectedHeader, errors as joseErrors, importJWK, jwtVerify, SignJWT, type CryptoKey } from 'jose';
+import { decodeJwt, decodeProtectedHeader, errors as joseErrors, importJWK, jwtVerify, type CryptoKey } from 'jose';
 import { AppError, type Clock, type IdGenerator, type Principal } from '../../kernel/index.js';
-import { findVerificationMethod, type DidDocument } from '../domain/did-document.js';
+import { signCompact } from './compact-jws.js';
+import { findVerificationMethod, type DidDocument, type VerificationMethod } from '../domain/did-document.js';
 
 export const TOKEN_LIFETIME_S = 120;
 export const MAX_LIFETIME_S = 300;
@@ -16,14 +17,8 @@ export function createTokenSigner(deps: { did: string; clock: Clock; ids: IdGene
     async sign(audienceDid) {
       const { kid, privateKey } = await deps.activeKey();
       const iat = Math.floor(deps.clock.now().getTime() / 1000);
-      return new SignJWT({ jti: deps.ids.uuid() })
-        .setProtectedHeader({ alg: 'EdDSA', typ: 'JWT', kid: `${deps.did}#${kid}` })
-        .setIssuer(deps.did)
-        .setSubject(deps.did)
-        .setAudience(audienceDid)
-        .setIssuedAt(iat)
-        .setExpirationTime(iat + TOKEN_LIFETIME_S)
-        .sign(privateKey);
+      const claims = { jti: deps.ids.uuid(), iss: deps.did, sub: deps.did, aud: audienceDid, iat, exp: iat + TOKEN_LIFETIME_S };
+      return signCompact({ alg: 'EdDSA', typ: 'JWT', kid: `${deps.did}#${kid}` }, JSON.stringify(claims), privateKey);
     },
   };
 }
@@ -34,16 +29,23 @@ export interface TokenVerifierDeps {
   statusOf(did: string): Promise<'active' | 'suspended' | undefined>;
   resolve(did: string): Promise<DidDocument>;
   invalidate(did: string): void;
+  /** The issuer's DID document if the resolver holds it (no network call); enables the shorter path. */
+  cached?(did: string): DidDocument | undefined;
   /** Records the jti; false when it was already seen for that issuer. */
   markSeen(issuer: string, jti: string, expiresAt: Date): Promise<boolean>;
 }
 
 const invalid = (why: string) => new AppError('DS_AUTH_INVALID_TOKEN', `bearer token: ${why}`);
+const unknown = (issuer: string) => new AppError('DS_AUTH_UNKNOWN_PARTICIPANT', `${issuer} is not a trusted participant of this node`);
+const suspended = (issuer: string) => new AppError('DS_AUTH_SUSPENDED_PARTICIPANT', `${issuer} is suspended on this node`);
+const replayed = () => new AppError('DS_AUTH_TOKEN_REPLAYED', 'bearer token was already used');
 
 /**
  * Verifies an inbound node token. Structure first, then the registry (strangers are refused before any network
  * call is made on their behalf), then the signature against the issuer's DID document, the audience, the time
  * window, suspension and finally replay (the jti is only recorded for tokens that passed everything else).
+ * When the issuer's DID document is already cached with the token's key, nothing can reach the network: the
+ * signature is checked first and the registry read and the jti record then run together (see verifyKnown).
  */
 export async function verifyNodeToken(token: string, deps: TokenVerifierDeps): Promise<Extract<Principal, { kind: 'participant' }>> {
   let kid: string | undefined;
@@ -61,10 +63,43 @@ export async function verifyNodeToken(token: string, deps: TokenVerifierDeps): P
   if (!kid?.startsWith(`${iss}#`)) throw invalid('kid is not a key of the issuer');
   const issuer = iss;
 
-  const status = await deps.statusOf(issuer);
-  if (status === undefined) throw new AppError('DS_AUTH_UNKNOWN_PARTICIPANT', `${issuer} is not a trusted participant of this node`);
+  const doc = deps.cached?.(issuer);
+  const method = doc && findVerificationMethod(doc, kid);
+  if (method) return verifyKnown(token, deps, issuer, method);
 
-  const key = await verificationKey(deps, issuer, kid);
+  const status = await deps.statusOf(issuer);
+  if (status === undefined) throw unknown(issuer);
+  const { jti, exp } = await checkSigned(token, await verificationKey(deps, issuer, kid), deps);
+  if (status === 'suspended') throw suspended(issuer);
+  // Kept past exp by the skew allowance: a swept jti must not become replayable while the token still passes.
+  if (!(await deps.markSeen(issuer, jti, new Date((exp + CLOCK_SKEW_S) * 1000)))) throw replayed();
+  return { kind: 'participant', did: issuer, jti };
+}
+
+/**
+ * The issuer's key is in a cached DID document, so checking the signature costs no network call even for a
+ * stranger, and comes first. The registry is then read (still on every request: a suspension refuses the very next
+ * token, from any process sharing the database) while the jti is recorded, in parallel; a token refused for
+ * its issuer's status has then spent its jti, which only matters to a token that was refused anyway. A stranger
+ * is told it is a stranger whatever else is wrong with its token, as on the other path.
+ */
+async function verifyKnown(token: string, deps: TokenVerifierDeps, issuer: string, method: VerificationMethod): Promise<Extract<Principal, { kind: 'participant' }>> {
+  let claims: { jti: string; exp: number };
+  try {
+    claims = await checkSigned(token, await importKey(method), deps);
+  } catch (e) {
+    if ((await deps.statusOf(issuer)) === undefined) throw unknown(issuer);
+    throw e;
+  }
+  const [status, fresh] = await Promise.all([deps.statusOf(issuer), deps.markSeen(issuer, claims.jti, new Date((claims.exp + CLOCK_SKEW_S) * 1000))]);
+  if (status === undefined) throw unknown(issuer);
+  if (status === 'suspended') throw suspended(issuer);
+  if (!fresh) throw replayed();
+  return { kind: 'participant', did: issuer, jti: claims.jti };
+}
+
+/** Signature, audience, time window and the claims every node token must carry. */
+async function checkSigned(token: string, key: CryptoKey | Uint8Array, deps: TokenVerifierDeps): Promise<{ jti: string; exp: number }> {
   const now = deps.clock.now();
   let payload: Awaited<ReturnType<typeof jwtVerify>>['payload'];
   try {
@@ -85,10 +120,23 @@ export async function verifyNodeToken(token: string, deps: TokenVerifierDeps): P
   if (exp - iat > MAX_LIFETIME_S) throw invalid(`lifetime exceeds ${MAX_LIFETIME_S} s`);
   if (iat > now.getTime() / 1000 + CLOCK_SKEW_S) throw invalid('issued in the future');
   if (typeof jti !== 'string' || jti === '' || jti.length > 200) throw invalid('jti must be a non-empty string');
-  if (status === 'suspended') throw new AppError('DS_AUTH_SUSPENDED_PARTICIPANT', `${issuer} is suspended on this node`);
-  // Kept past exp by the skew allowance: a swept jti must not become replayable while the token still passes.
-  if (!(await deps.markSeen(issuer, jti, new Date((exp + CLOCK_SKEW_S) * 1000)))) throw new AppError('DS_AUTH_TOKEN_REPLAYED', 'bearer token was already used');
-  return { kind: 'participant', did: issuer, jti };
+  return { jti, exp };
+}
+
+// Imported keys by the JWK object of the (cached) DID document they come from: a refetched document brings new
+// objects, so a key is imported again after a rotation, and dropped with the document.
+const imported = new WeakMap<object, CryptoKey | Uint8Array>();
+
+async function importKey(method: VerificationMethod): Promise<CryptoKey | Uint8Array> {
+  const known = imported.get(method.publicKeyJwk);
+  if (known) return known;
+  try {
+    const key = await importJWK(method.publicKeyJwk, 'EdDSA');
+    imported.set(method.publicKeyJwk, key);
+    return key;
+  } catch {
+    throw invalid(`${method.id} is not an Ed25519 key`);
+  }
 }
 
 /** The issuer's key named by kid; a cached document is refetched once in case the issuer has just rotated. */

@@ -59,16 +59,39 @@ export class SqlLedgerStore implements LedgerStore {
     return rows.rows.map((r) => ({ level: r.level, lo: r.lo, first: r.first ?? undefined, last: r.last ?? undefined, count: r.count, hashes: r.hashes ? toBuffer(r.hashes) : Buffer.alloc(0) }));
   }
 
+  async edge(tx: Queryable): Promise<{ size: number; root: Hash; nodes: Map<number, Hash> }> {
+    // The state row and the nodes of its frontier (one complete subtree per set bit of size: at level L, index
+    // (size >> L) - 1) in one round trip. Read after the append lock, so it sees every committed append. Each node
+    // is a primary-key lookup (a correlated subquery, which the planner cannot turn into a scan of the table).
+    const rows = await sql<{ size: number; root_hash: Uint8Array; level: number | null; idx: number | null; hash: Uint8Array | null }>`
+      select s.size, s.root_hash, k.level, k.idx, (select n.hash from ledger_nodes n where n.level = k.level and n.idx = k.idx) as hash
+      from ledger_state s
+      left join lateral (
+        select l.level::int2 as level, (s.size >> l.level) - 1 as idx from generate_series(0, 62) as l(level)
+        where ((s.size >> l.level) & 1::int8) = 1
+      ) k on true`.execute(tx);
+    const first = rows.rows[0];
+    if (!first) throw new Error('ledger_state has no row');
+    const nodes = new Map<number, Hash>();
+    for (const r of rows.rows) if (r.level !== null && r.idx !== null && r.hash) nodes.set(nodeKey(r.level, r.idx), toBuffer(r.hash));
+    return { size: first.size, root: toBuffer(first.root_hash), nodes };
+  }
+
   async append(tx: Queryable, entries: EntryRow[], nodes: Array<NodeId & { hash: Hash }>, size: number, root: Hash): Promise<void> {
-    // One statement per table whatever the batch size. RFC 8785 text never holds a raw newline, so the canonical
-    // texts travel as one newline-joined parameter (no per-element array escaping), split by the database.
-    await sql`insert into ledger_entries (idx, type, actor, subject, ts, canonical)
-      select * from unnest(${entries.map((e) => e.idx)}::int8[], ${entries.map((e) => e.type)}::text[], ${entries.map((e) => e.actor)}::text[],
-        ${entries.map((e) => e.subject)}::text[], ${entries.map((e) => e.ts)}::timestamptz[], string_to_array(${entries.map((e) => e.canonical).join('\n')}, E'\\n'))`.execute(tx);
-    await sql`insert into ledger_nodes (level, idx, hash)
-      select l, i, decode(h, 'hex') from unnest(${nodes.map((n) => n.level)}::int2[], ${nodes.map((n) => n.index)}::int8[],
-        string_to_array(${nodes.map((n) => hex(n.hash)).join(',')}, ',')) as t(l, i, h)`.execute(tx);
-    await tx.updateTable('ledger_state').set({ size, root_hash: toBuffer(root) }).where('id', '=', true).execute();
+    // One statement whatever the batch size (a statement is atomic, and this one runs in the caller's transaction
+    // under the append lock, whose hold time is what limits appenders). RFC 8785 text never holds a raw newline,
+    // so the canonical texts travel as one newline-joined parameter (no per-element array escaping), split by the
+    // database.
+    await sql`with e as (
+        insert into ledger_entries (idx, type, actor, subject, ts, canonical)
+        select * from unnest(${entries.map((e) => e.idx)}::int8[], ${entries.map((e) => e.type)}::text[], ${entries.map((e) => e.actor)}::text[],
+          ${entries.map((e) => e.subject)}::text[], ${entries.map((e) => e.ts)}::timestamptz[], string_to_array(${entries.map((e) => e.canonical).join('\n')}, E'\\n'))
+      ), n as (
+        insert into ledger_nodes (level, idx, hash)
+        select l, i, decode(h, 'hex') from unnest(${nodes.map((n) => n.level)}::int2[], ${nodes.map((n) => n.index)}::int8[],
+          string_to_array(${nodes.map((n) => hex(n.hash)).join(',')}, ',')) as t(l, i, h)
+      )
+      update ledger_state set size = ${size}, root_hash = ${toBuffer(root)} where id`.execute(tx);
   }
 
   async entries(f: EntryFilter): Promise<EntryRow[]> {

@@ -21,17 +21,18 @@ function refuse(errors: ReturnType<typeof checkNewEntry>): never {
 
 /**
  * Appends entries inside the caller's transaction, so a record and its log entry commit together or not at all.
- * Under the append lock it reads the size and the right-edge subtrees (O(log n) rows), computes every subtree
- * the new leaves complete, and writes entries, nodes and the new size and root in three statements.
+ * Under the append lock it reads the size and the right-edge subtrees (O(log n) rows) in one statement, computes
+ * every subtree the new leaves complete, and writes entries, nodes and the new size and root in one more.
  */
 export async function appendEntries(deps: { store: LedgerStore; clock: Clock }, tx: Queryable, items: readonly NewLogEntry[], pathOf: (i: number) => string): Promise<LogEntry[]> {
   const errors = items.flatMap((e, i) => checkNewEntry(e).map((x) => ({ ...x, path: `${pathOf(i)}${x.path}` })));
   if (errors.length) refuse(errors);
   if (items.length === 0) return [];
+  // Every statement from here to the caller's commit holds the append lock: three round trips, and callers
+  // append last in their transactions (appendMany once rather than several appends) to keep that hold short.
   await deps.store.lockAppends(tx);
-  const { size } = await deps.store.state(tx);
+  const { size, nodes: stored } = await deps.store.edge(tx);
   const edge = frontier(size);
-  const stored = await deps.store.nodes(tx, edge);
   const pending = new Map<number, Hash>();
   for (const n of edge) {
     const h = stored.get(n.index * 64 + n.level);

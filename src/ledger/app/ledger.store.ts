@@ -78,6 +78,8 @@ export interface LedgerStore {
   lockAppends(tx: Queryable): Promise<void>;
   state(q: Queryable): Promise<{ size: number; root: Hash }>;
   nodes(q: Queryable, ids: readonly NodeId[]): Promise<Map<number, Hash>>;
+  /** The size, root and right-edge subtree nodes (keyed by nodeKey) in one read; call it under the append lock. */
+  edge(tx: Queryable): Promise<{ size: number; root: Hash; nodes: Map<number, Hash> }>;
   /** Committed nodes of several [lo, hi) windows, one per level given, in one round trip. */
   nodeRuns(windows: ReadonlyArray<{ level: number; lo: number; hi: number }>): Promise<NodeRun[]>;
   append(tx: Queryable, entries: EntryRow[], nodes: Array<NodeId & { hash: Hash }>, size: number, root: Hash): Promise<void>;

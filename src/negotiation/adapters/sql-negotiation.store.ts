@@ -56,7 +56,11 @@ export class SqlNegotiationStore implements NegotiationStore {
   constructor(private readonly db: Kysely<DB>) {}
 
   async insert(tx: Kysely<DB>, n: Negotiation): Promise<void> {
-    await tx
+    await this.insertStatement(tx, n).execute();
+  }
+
+  insertStatement(db: Kysely<DB>, n: Negotiation) {
+    return db
       .insertInto('negotiations')
       .values({
         id: n.id,
@@ -70,16 +74,11 @@ export class SqlNegotiationStore implements NegotiationStore {
         created_at: n.createdAt,
         ...mutable(n),
       })
-      .execute();
+      .returning('id');
   }
 
   async get(id: string): Promise<Negotiation | undefined> {
     const r = await this.db.selectFrom('negotiations').selectAll().where('id', '=', id).executeTakeFirst();
-    return r && toNegotiation(r);
-  }
-
-  async lock(tx: Kysely<DB>, id: string): Promise<Negotiation | undefined> {
-    const r = await tx.selectFrom('negotiations').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
     return r && toNegotiation(r);
   }
 
@@ -89,13 +88,16 @@ export class SqlNegotiationStore implements NegotiationStore {
   }
 
   async save(tx: Kysely<DB>, n: Negotiation): Promise<boolean> {
-    const res = await tx
+    return (await this.saveStatement(tx, n).execute()).length === 1;
+  }
+
+  saveStatement(db: Kysely<DB>, n: Negotiation) {
+    return db
       .updateTable('negotiations')
       .set({ ...mutable(n), counterparty_pid: sql<string | null>`coalesce(counterparty_pid, ${n.counterpartyPid ?? null})`, version: sql<number>`version + 1` })
       .where('id', '=', n.id)
       .where('version', '=', n.version)
-      .executeTakeFirst();
-    return Number(res.numUpdatedRows) === 1;
+      .returning('id');
   }
 
   async adoptCounterpartyPid(id: string, pid: string): Promise<void> {

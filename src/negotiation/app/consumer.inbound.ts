@@ -58,10 +58,18 @@ export function receiveAgreement(ctx: NegotiationContext, m: Received): Promise<
       const agreement = m.body.agreement as Policy;
       const agreed = must(advance(n, 'agreement', { at: ctx.clock.now(), direction: 'in', digest }, { ...adopt(n, m.body), agreement, agreementId: String(agreement['@id']) }), n, 'message');
       const errors = checkAgreement(agreement, { offer: n.offer, target: n.target, providerDid: n.counterpartyDid, consumerDid: ctx.self.did });
-      const holder = await ctx.store.byAgreementId(String(agreement['@id']));
+      // Read while the signature is checked (CPU); judged first, as before.
+      const holding = ctx.store.byAgreementId(String(agreement['@id']));
+      const checking = verifiedSignature(ctx, agreed, m.body).then(
+        (signature) => ({ signature }),
+        (error: unknown) => ({ error }),
+      );
+      const holder = await holding;
       if (holder && holder.id !== n.id) errors.push({ path: '/body/agreement/@id', message: 'already the id of another agreement' });
       if (errors.length) throw new NegotiationProblem('DS_NEGOTIATION_AGREEMENT_MISMATCH', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors, n);
-      const providerSignature = await verifiedSignature(ctx, agreed, m.body);
+      const checked = await checking;
+      if ('error' in checked) throw checked.error;
+      const providerSignature = checked.signature;
       const consumerSignature = await ctx.contracts.sign(contractDoc(ctx, agreed, agreement));
       const verified = must(advance({ ...agreed, providerSignature }, 'verification', { at: ctx.clock.now(), direction: 'out', by: 'auto' }, { consumerSignature }), agreed, 'message');
       const url = messageUrl('verification', verified.counterpartyAddress, verified.counterpartyPid);

@@ -26,12 +26,12 @@ export interface Step {
 
 export interface Runner {
   /**
-   * Applies a change to `n`. `decide` runs before the transaction (it may sign, verify signatures or read the
-   * catalog: none of that may hold the database); the result is written under the row lock only if nobody moved
-   * the negotiation meanwhile, else `decide` runs again on the fresh row. `decide` returns undefined for "no change".
+   * Applies a change to `n`. `decide` runs before anything is written (it may sign, verify signatures or read the
+   * catalog: none of that may hold the database); the result is written only if nobody moved the negotiation
+   * meanwhile, else `decide` runs again on the fresh row. `decide` returns undefined for "no change".
    */
   change(n: Negotiation, decide: (current: Negotiation) => Promise<Step | undefined>): Promise<Negotiation>;
-  /** Inserts a new negotiation with its first messages, in one transaction. */
+  /** Inserts a new negotiation with its first messages, atomically. */
   create(step: Step): Promise<Negotiation>;
 }
 
@@ -40,15 +40,47 @@ const ATTEMPTS = 5;
 export function createRunner(deps: { db: Kysely<DB>; store: NegotiationStore; outbox: OutboxPort; notifier: Notifier; logger: Logger }): Runner {
   const { db, store, outbox, notifier } = deps;
 
-  async function write(tx: Kysely<DB>, step: Step): Promise<void> {
+  const outgoing = (step: Step) => (step.sends ?? []).map((s) => ({ topic: OUTBOX_TOPIC, url: s.url, audience: step.next.counterpartyDid, body: s.body, key: step.next.id }));
+
+  /**
+   * The messages first, the extra writes last: the contract's log entries take the log's append lock, held until
+   * our commit, so nothing else should run after them. Returns the outbox ids, announced once committed.
+   */
+  async function write(tx: Kysely<DB>, step: Step): Promise<string[]> {
+    const ids: string[] = [];
+    const caller = outbox.committed ? { afterCommit: 'caller' as const } : undefined;
+    for (const m of outgoing(step)) ids.push(await outbox.enqueue(tx, m, caller));
     if (step.record) await step.record(tx);
-    // Enqueued last: the outbox looks for a message right after enqueue, so the commit should follow at once.
-    for (const s of step.sends ?? []) await outbox.enqueue(tx, { topic: OUTBOX_TOPIC, url: s.url, audience: step.next.counterpartyDid, body: s.body, key: step.next.id });
+    return ids;
   }
 
-  function committed(step: Step, version: number): void {
+  /**
+   * Writes the new or changed negotiation with what commits with it; undefined when a save found another version.
+   * Without extra writes it is a single statement (the row, with its messages through outbox.enqueueWith), which
+   * is atomic on its own: one round trip instead of a transaction of four.
+   */
+  async function persist(step: Step, kind: 'insert' | 'save'): Promise<string[] | undefined> {
+    const sends = outgoing(step);
+    if (!step.record && sends.length && outbox.enqueueWith) {
+      const statement = kind === 'insert' ? store.insertStatement(db, step.next) : store.saveStatement(db, step.next);
+      // Sent by the outbox at once: nothing to announce.
+      return (await outbox.enqueueWith(db, statement, sends)) && [];
+    }
+    if (!step.record && !sends.length) {
+      if (kind === 'save') return (await store.save(db, step.next)) ? [] : undefined;
+      await store.insert(db, step.next);
+      return [];
+    }
+    return db.transaction().execute(async (tx) => {
+      if (kind === 'insert') await store.insert(tx, step.next);
+      else if (!(await store.save(tx, step.next))) return undefined;
+      return write(tx, step);
+    });
+  }
+
+  function committed(step: Step, version: number, ids: string[]): void {
+    if (ids.length) outbox.committed?.(ids);
     notifier.changed(step.next.id, { ...step.next, version });
-    if (step.sends?.length) outbox.kick?.();
   }
 
   return {
@@ -57,15 +89,10 @@ export function createRunner(deps: { db: Kysely<DB>; store: NegotiationStore; ou
       for (let attempt = 1; ; attempt++) {
         const step = await decide(current);
         if (!step) return current;
-        const saved = await db.transaction().execute(async (tx) => {
-          const locked = await store.lock(tx, current.id);
-          if (!locked || locked.version !== current.version) return false;
-          if (!(await store.save(tx, step.next))) return false;
-          await write(tx, step);
-          return true;
-        });
-        if (saved) {
-          committed(step, current.version + 1);
+        // The save writes only over the version `decide` saw (and holds the row until commit): no separate lock.
+        const ids = await persist(step, 'save');
+        if (ids) {
+          committed(step, current.version + 1, ids);
           return { ...step.next, version: current.version + 1 };
         }
         const fresh = await store.get(current.id);
@@ -77,11 +104,8 @@ export function createRunner(deps: { db: Kysely<DB>; store: NegotiationStore; ou
     },
 
     async create(step) {
-      await db.transaction().execute(async (tx) => {
-        await store.insert(tx, step.next);
-        await write(tx, step);
-      });
-      committed(step, step.next.version);
+      const ids = await persist(step, 'insert');
+      committed(step, step.next.version, ids ?? []);
       return step.next;
     },
   };

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, OperationNodeSource } from 'kysely';
 import type { DB } from '../../db/index.js';
 import type { NegotiationState, Role } from '../domain/negotiation.machine.js';
 import type { Negotiation, Policy } from '../domain/negotiation.js';
@@ -21,10 +21,13 @@ export type OutboxOutcome = { ok: true; status: number; body: unknown } | { ok: 
 
 /** src/outbox: messages written in the caller's transaction, delivered after commit, retried; one outcome each. */
 export interface OutboxPort {
-  enqueue(tx: Kysely<DB>, msg: { topic: string; url: string; audience: string; body: unknown; key?: string }): Promise<string>;
+  /** With `afterCommit: 'caller'` the outbox waits for `committed` instead of looking for the message itself. */
+  enqueue(tx: Kysely<DB>, msg: { topic: string; url: string; audience: string; body: unknown; key?: string }, opts?: { afterCommit?: 'poll' | 'caller' }): Promise<string>;
+  /** Runs `write` (one statement RETURNING what it changed) and enqueues `msgs` in that statement, sent at once; undefined if it changed nothing. */
+  enqueueWith?(db: Kysely<DB>, write: OperationNodeSource, msgs: ReadonlyArray<{ topic: string; url: string; audience: string; body: unknown; key?: string }>): Promise<string[] | undefined>;
   on(topic: string, handler: (msg: OutboxMessage, outcome: OutboxOutcome) => Promise<void>): void;
-  /** Delivers now what is due (called right after our commit so a message does not wait for the sweep). */
-  kick?(): void;
+  /** Called right after our commit with the ids it enqueued: they leave at once. */
+  committed?(ids: readonly string[]): void;
 }
 
 export type ContractStatus = 'pending' | 'active' | 'superseded' | 'terminated' | 'revoked' | 'expired';
@@ -64,11 +67,13 @@ export interface NegotiationFilter {
   offset: number;
 }
 
-/** Persistence of negotiations. Writes take the caller's transaction; `lock` holds the row until it commits. */
+/** Persistence of negotiations. Writes take the caller's transaction; `save` holds the row it changed until commit. */
 export interface NegotiationStore {
   insert(tx: Kysely<DB>, n: Negotiation): Promise<void>;
+  /** `insert` and `save` as one statement not run yet, RETURNING the row it wrote (to run along other writes). */
+  insertStatement(db: Kysely<DB>, n: Negotiation): OperationNodeSource;
+  saveStatement(db: Kysely<DB>, n: Negotiation): OperationNodeSource;
   get(id: string): Promise<Negotiation | undefined>;
-  lock(tx: Kysely<DB>, id: string): Promise<Negotiation | undefined>;
   byCounterpartyPid(did: string, pid: string): Promise<Negotiation | undefined>;
   /** Writes every mutable field of `n` and its version + 1; false when the stored version is no longer `n.version`. */
   save(tx: Kysely<DB>, n: Negotiation): Promise<boolean>;

@@ -19,24 +19,35 @@ const offerTarget = (offer: Policy): string => {
   return offer.target;
 };
 
+/** The value of a settled promise, or its error thrown. */
+function settled<T>(r: PromiseSettledResult<T>): T {
+  if (r.status === 'rejected') throw r.reason;
+  return r.value;
+}
+
 /** POST /negotiations/request: a consumer starts a negotiation. */
 export async function receiveInitialRequest(ctx: NegotiationContext, m: Received): Promise<Ack> {
   const { body, caller } = m;
   const consumerPid = String(body.consumerPid);
   const digest = digestOf(body);
-  const existing = await ctx.store.byCounterpartyPid(caller, consumerPid);
-  if (existing) return againOrRefuse(existing, digest);
-  const callback = await checkCallback(ctx.participants, caller, String(body.callbackAddress));
   const offer = body.offer as Policy;
+  // Three independent reads at once (one round trip instead of three); judged in the order they always were.
+  const [existing, callback, match] = await Promise.allSettled([
+    ctx.store.byCounterpartyPid(caller, consumerPid),
+    checkCallback(ctx.participants, caller, String(body.callbackAddress)),
+    Promise.resolve().then(() => catalogMatch(ctx.catalog, offer, offerTarget(offer))),
+  ]);
+  const existingN = settled(existing);
+  if (existingN) return againOrRefuse(existingN, digest);
+  const callbackUrl = settled(callback);
   const target = offerTarget(offer);
-  const match = await catalogMatch(ctx.catalog, offer, target);
-  if (match === 'unknown') {
+  if (settled(match) === 'unknown') {
     throw new NegotiationProblem('DS_NEGOTIATION_UNKNOWN_OFFER', `offer ${String(offer['@id'])} is not an offer of dataset ${target} in this catalog`, [{ path: '/body/offer/@id', message: 'no such offer for this target' }]);
   }
   const purpose = typeof body[PURPOSE_TERM] === 'string' ? (body[PURPOSE_TERM] as string) : undefined;
-  const fields = { id: newPid(ctx), role: 'provider' as const, counterpartyDid: caller, counterpartyAddress: callback, counterpartyPid: consumerPid, offerId: String(offer['@id']), target, offer, offerBy: 'consumer' as const, purpose };
+  const fields = { id: newPid(ctx), role: 'provider' as const, counterpartyDid: caller, counterpartyAddress: callbackUrl, counterpartyPid: consumerPid, offerId: String(offer['@id']), target, offer, offerBy: 'consumer' as const, purpose };
   const requested = must(start(fields, 'request', { at: ctx.clock.now(), direction: 'in', digest }), fields as Negotiation, 'message');
-  const step: Step = match === 'exact' ? await agreeStep(ctx, requested, 'auto', 'message') : { next: requested };
+  const step: Step = settled(match) === 'exact' ? await agreeStep(ctx, requested, 'auto', 'message') : { next: requested };
   try {
     return { status: 201, negotiation: await ctx.runner.create(step), state: 'REQUESTED' };
   } catch (e) {
