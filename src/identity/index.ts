@@ -3,7 +3,7 @@ import type { DB } from '../db/index.js';
 import type { Authenticator, Clock, IdGenerator, Logger, Result } from '../kernel/index.js';
 import type { App } from '../node/http-app.js';
 import { createDidResolver, fetchPublicDocument, type DidResolver } from './adapters/http-did.resolver.js';
-import { createSealer, loadMasterKey } from './adapters/master-key.js';
+import { createSealer, loadMasterKey, type Sealer } from './adapters/master-key.js';
 import { SqlApiKeyStore } from './adapters/sql-api-key.store.js';
 import { SqlIdentityStore, SqlSeenTokenStore } from './adapters/sql-identity.store.js';
 import { SqlNodeKeyStore } from './adapters/sql-node-key.store.js';
@@ -25,6 +25,7 @@ export { ROLES, type Profile, type Role } from './domain/profile.js';
 export { fetchPublicDocument, type DidResolver } from './adapters/http-did.resolver.js';
 
 export type { JwsSigner } from './app/jws-signer.js';
+export type { Sealer } from './adapters/master-key.js';
 
 export type ParticipantStatus = 'active' | 'suspended';
 
@@ -59,6 +60,8 @@ export interface Identity {
   sweepSeenTokens(): Promise<number>;
   didDocument(): Promise<DidDocument>;
   generatedAdminKeyFile?: string;
+  /** Encrypts secrets at rest under the node's master key (AES-256-GCM, bound to `aad`): data-plane credentials. */
+  sealer: Sealer;
 }
 
 /**
@@ -121,5 +124,6 @@ export async function createIdentity(deps: IdentityDeps): Promise<Identity> {
     sweepSeenTokens: () => seen.sweep(clock.now()),
     didDocument,
     ...(generatedAdminKeyFile ? { generatedAdminKeyFile } : {}),
+    sealer,
   };
 }

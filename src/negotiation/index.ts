@@ -61,12 +61,47 @@ export interface Negotiations {
   get(id: string): Promise<Negotiation | undefined>;
   /** Resolves once the negotiation is FINALIZED or TERMINATED, or after `timeoutS` seconds with its state then. */
   waitForEnd(id: string, timeoutS?: number): Promise<Negotiation | undefined>;
+  /** A finalized agreement by its id, with both parties and its dataset (what transfers and usage control read). */
+  agreement(agreementId: string): Promise<AgreementRecord | undefined>;
+  /** The newest finalized agreement with a counterparty about a dataset, as `role` (the one-call transfer reuses it). */
+  findAgreement(input: { counterpartyDid: string; datasetId: string; role: 'provider' | 'consumer' }): Promise<AgreementRecord | undefined>;
   /** Throws DS_CONTRACT_NOT_ACTIVE unless the agreement's contract is active now (delegates to contracts). */
   assertAgreementUsable(agreementId: string): Promise<void>;
   /** Nothing runs in the background: messages leave through the outbox. `start` exists for symmetry. */
   start(): void;
   /** Releases waiting callers (also done when the app closes). */
   stop(): Promise<void>;
+}
+
+/** A finalized DSP agreement seen from this node. `agreedAt` is when the negotiation reached FINALIZED here. */
+export interface AgreementRecord {
+  agreementId: string;
+  role: 'provider' | 'consumer';
+  providerDid: string;
+  consumerDid: string;
+  datasetId: string;
+  /** The ODRL Agreement as both parties signed it (compacted DSP form). */
+  policy: Policy;
+  purpose?: string;
+  agreedAt: Date;
+  /** The counterparty's DSP base (provider) or callback address (consumer). */
+  counterpartyAddress: string;
+}
+
+function toAgreementRecord(n: Negotiation, selfDid: string): AgreementRecord | undefined {
+  if (n.state !== 'FINALIZED' || !n.agreementId || !n.agreement) return undefined;
+  const finalized = [...n.history].reverse().find((h) => h.state === 'FINALIZED');
+  return {
+    agreementId: n.agreementId,
+    role: n.role,
+    providerDid: n.role === 'provider' ? selfDid : n.counterpartyDid,
+    consumerDid: n.role === 'consumer' ? selfDid : n.counterpartyDid,
+    datasetId: n.target,
+    policy: n.agreement,
+    ...(n.purpose !== undefined ? { purpose: n.purpose } : {}),
+    agreedAt: finalized ? new Date(finalized.at) : n.updatedAt,
+    counterpartyAddress: n.counterpartyAddress,
+  };
 }
 
 /** Dataspace Protocol 2025-1 contract negotiation, provider and consumer sides, persisted, sending through the outbox. */
@@ -106,6 +141,14 @@ export function createNegotiation(deps: NegotiationDeps): Negotiations {
     async waitForEnd(id, timeoutS) {
       const n = await store.get(id);
       return n && untilEnded(ctx, n, timeoutS);
+    },
+    agreement: async (agreementId) => {
+      const n = await store.byAgreementId(agreementId);
+      return n && toAgreementRecord(n, deps.node.did);
+    },
+    findAgreement: async ({ counterpartyDid, datasetId, role }) => {
+      const n = await store.latestAgreement(counterpartyDid, datasetId, role);
+      return n && toAgreementRecord(n, deps.node.did);
     },
     assertAgreementUsable: (agreementId) => deps.contracts.assertAgreementUsable(agreementId),
     start() {},

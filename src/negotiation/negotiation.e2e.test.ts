@@ -68,6 +68,17 @@ forEachEngine('contract negotiation between two nodes', (engine) => {
       assert.deepEqual((await n.ledger.entries({ type: 'contract.activated' })).map((e) => e.subject), [(contract as { id: string }).id]);
     }
     await p.negotiation.assertAgreementUsable(cv.agreementId);
+    for (const [n, role] of [[p, 'provider'], [c, 'consumer']] as const) {
+      const record = await n.negotiation.agreement(cv.agreementId);
+      assert.deepEqual(
+        record && [record.role, record.providerDid, record.consumerDid, record.datasetId, record.purpose, record.policy, record.agreedAt.toISOString()],
+        [role, p.did, c.did, offer.datasetId, 'research', agreement, clock.now().toISOString()],
+      );
+      const counterpartyDid = role === 'provider' ? c.did : p.did;
+      assert.equal((await n.negotiation.findAgreement({ counterpartyDid, datasetId: offer.datasetId, role }))?.agreementId !== undefined, true);
+      assert.equal(await n.negotiation.findAgreement({ counterpartyDid, datasetId: 'urn:uuid:00000000-0000-0000-0000-000000000000', role }), undefined);
+    }
+    assert.equal(await p.negotiation.agreement('urn:uuid:unknown'), undefined);
   });
 
   it('a revoked contract can no longer back its agreement, on either side', async () => {

@@ -121,6 +121,21 @@ export class SqlNegotiationStore implements NegotiationStore {
     return r && toNegotiation(r);
   }
 
+  /** The newest finalized agreement with this counterparty about this dataset, as consumer or provider. */
+  async latestAgreement(counterpartyDid: string, target: string, role: 'provider' | 'consumer'): Promise<Negotiation | undefined> {
+    const r = await this.db
+      .selectFrom('negotiations')
+      .selectAll()
+      .where('state', '=', 'FINALIZED')
+      .where('counterparty_did', '=', counterpartyDid)
+      .where('target', '=', target)
+      .where('role', '=', role)
+      .orderBy('updated_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return r && toNegotiation(r);
+  }
+
   async agreements(limit: number, offset: number): Promise<{ total: number; items: Negotiation[] }> {
     const q = this.db.selectFrom('negotiations').where('state', '=', 'FINALIZED').where('agreement_id', 'is not', null);
     const [rows, count] = await Promise.all([

@@ -84,6 +84,7 @@ export interface NegotiationStore {
   adoptCounterpartyPid(id: string, pid: string): Promise<void>;
   list(filter: NegotiationFilter): Promise<{ total: number; items: Negotiation[] }>;
   byAgreementId(agreementId: string): Promise<Negotiation | undefined>;
+  latestAgreement(counterpartyDid: string, target: string, role: 'provider' | 'consumer'): Promise<Negotiation | undefined>;
   /** Negotiations holding an agreement in state FINALIZED, newest first. */
   agreements(limit: number, offset: number): Promise<{ total: number; items: Negotiation[] }>;
 }
