@@ -1,6 +1,5 @@
 import { Type, type TSchema } from '@sinclair/typebox';
-import { Ajv, type ErrorObject } from 'ajv';
-import { DSP_CONTEXT, type FieldError } from '../../kernel/index.js';
+import { DSP_CONTEXT, messageValidator, type MessageValidator } from '../../kernel/index.js';
 import { STATES } from './negotiation.machine.js';
 
 /*
@@ -126,22 +125,8 @@ export const ContractNegotiationError = Type.Object(
   open,
 );
 
-const ajv = new Ajv({ allErrors: true, strict: false });
-
-function toFieldErrors(errors: ErrorObject[] | null | undefined, prefix: string): FieldError[] {
-  return (errors ?? []).map((e) => {
-    let path = e.instancePath;
-    if (e.keyword === 'required') path += `/${String((e.params as { missingProperty?: string }).missingProperty)}`;
-    return { path: `${prefix}${path}`, message: e.message ?? 'is not valid' };
-  });
-}
-
-export type MessageValidator = (value: unknown, prefix?: string) => FieldError[];
-
-function validator(schema: TSchema): MessageValidator {
-  const check = ajv.compile(schema);
-  return (value, prefix = '') => (check(value) ? [] : toFieldErrors(check.errors, prefix));
-}
+const validator = messageValidator;
+export type { MessageValidator };
 
 /** Each returns the field errors of a message (empty when valid); paths are JSON pointers, optionally prefixed. */
 export const validateContractRequestMessage = validator(ContractRequestMessage);
