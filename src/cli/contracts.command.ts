@@ -1,27 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { verifyContractFile, type FileReport, type VerifyOptions } from '../contracts/index.js';
-import { connect, type CallOptions } from './node-client.js';
+import { callAndPrint, withClient, type CallOptions } from './node-client.js';
 
-const withClient = (cmd: Command) =>
-  cmd
-    .addOption(new Option('--node <url>', 'URL of the running node (DASES_NODE); default http://127.0.0.1:<DASES_PORT>'))
-    .addOption(new Option('--api-key <key>', 'operator API key (DASES_API_KEY; default <data>/admin-api-key)'))
-    .addOption(new Option('--data <dir>', 'data directory, used when the node is not running (DASES_DATA)'));
-
-async function run(o: CallOptions, method: string, path: string, body?: unknown): Promise<void> {
-  const client = await connect(o);
-  try {
-    const reply = await client.call(method, path, body);
-    const out = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body, null, 2);
-    if (reply.status >= 400) {
-      process.stderr.write(`${out}\n`);
-      process.exitCode = 1;
-    } else process.stdout.write(`${out ?? ''}\n`);
-  } finally {
-    await client.close();
-  }
-}
+const run = (o: CallOptions, method: string, path: string, body?: unknown) => callAndPrint(o, method, path, body);
 
 const contractPath = (id: string) => `/api/v1/contracts/${encodeURIComponent(id)}`;
 

@@ -1,9 +1,10 @@
 import { Command, Option } from 'commander';
 import { createLogger, loadConfig } from '../kernel/index.js';
 import { registerContractsCommands } from './contracts.command.js';
-import { connect, type CallOptions, type Reply } from './node-client.js';
+import { callAndPrint, withClient, type CallOptions } from './node-client.js';
 import { registerPolicyCommands } from './policy.command.js';
 import { registerRulebookCommands } from './rulebook.command.js';
+import { registerTransferCommands } from './transfers.command.js';
 import { isAlive, readRunFile, markStopped, writeRunFile } from './run-file.js';
 
 /** The `dases` command. Management commands are thin clients of the management API (see node-client.ts). */
@@ -43,20 +44,7 @@ export async function main(argv: string[]): Promise<void> {
       process.once('SIGTERM', () => void stop('SIGTERM'));
     });
 
-  const withClient = (cmd: Command) =>
-    cmd
-      .addOption(new Option('--node <url>', 'URL of the running node (DASES_NODE); default http://127.0.0.1:<DASES_PORT>'))
-      .addOption(new Option('--api-key <key>', 'operator API key (DASES_API_KEY; default <data>/admin-api-key)'))
-      .addOption(new Option('--data <dir>', 'data directory, used when the node is not running (DASES_DATA)'));
-
-  const run = async (cmdOpts: CallOptions, method: string, path: string, body?: unknown) => {
-    const client = await connect(cmdOpts);
-    try {
-      print(await client.call(method, path, body));
-    } finally {
-      await client.close();
-    }
-  };
+  const run = (o: CallOptions, method: string, path: string, body?: unknown) => callAndPrint(o, method, path, body);
 
   const keys = program.command('keys').description('Operator API keys');
   withClient(keys.command('create').description('Create an API key (printed once)'))
@@ -106,14 +94,9 @@ export async function main(argv: string[]): Promise<void> {
   withClient(log.command('head').description('The latest signed tree head')).action((o: CallOptions) => run(o, 'GET', '/api/v1/log/head'));
   withClient(log.command('verify').description('Recompute the whole tree from storage and check every signed head (exit 1 on any mismatch)')).action(
     async (o: CallOptions) => {
-      const client = await connect(o);
-      try {
-        const reply = await client.call('GET', '/api/v1/log/verify');
-        print(reply);
-        if (reply.status < 400 && (reply.body as { ok?: boolean }).ok !== true) process.exitCode = 1;
-      } finally {
-        await client.close();
-      }
+      let ok = false;
+      await callAndPrint(o, 'GET', '/api/v1/log/verify', undefined, undefined, (b) => ((ok = (b as { ok?: boolean }).ok === true), b));
+      if (!ok) process.exitCode = 1;
     },
   );
   log
@@ -141,14 +124,8 @@ export async function main(argv: string[]): Promise<void> {
   registerPolicyCommands(program);
   registerContractsCommands(program);
   registerRulebookCommands(program);
+  registerTransferCommands(program);
 
   await program.parseAsync(argv);
 }
 
-function print(reply: Reply): void {
-  const out = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body, null, 2);
-  if (reply.status >= 400) {
-    process.stderr.write(`${out}\n`);
-    process.exitCode = 1;
-  } else process.stdout.write(`${out ?? ''}\n`);
-}

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Option, type Command } from 'commander';
 import { loadConfig } from '../kernel/index.js';
 import { isAlive, readRunFile } from './run-file.js';
 
@@ -84,5 +85,41 @@ function safeJson(text: string): unknown {
     return JSON.parse(text);
   } catch {
     return text;
+  }
+}
+
+/** The options every client command takes: which node, which key, which data directory. */
+export const withClient = (cmd: Command): Command =>
+  cmd
+    .addOption(new Option('--node <url>', 'URL of the running node (DASES_NODE); default http://127.0.0.1:<DASES_PORT>'))
+    .addOption(new Option('--api-key <key>', 'operator API key (DASES_API_KEY; default <data>/admin-api-key)'))
+    .addOption(new Option('--data <dir>', 'data directory, used when the node is not running (DASES_DATA)'));
+
+/** Where a command writes; tests capture it instead of the process streams. */
+export interface CommandIo {
+  out(text: string): void;
+  err(text: string): void;
+  fail(): void;
+}
+
+export const processIo: CommandIo = {
+  out: (t) => void process.stdout.write(t),
+  err: (t) => void process.stderr.write(t),
+  fail: () => void (process.exitCode = 1),
+};
+
+/** One management call printed as JSON (`pick` chooses what to show of a success); a 4xx/5xx goes to stderr, exit 1. */
+export async function callAndPrint(o: CallOptions, method: string, path: string, body?: unknown, io: CommandIo = processIo, pick?: (b: unknown) => unknown): Promise<void> {
+  const client = await connect(o);
+  try {
+    const reply = await client.call(method, path, body);
+    const shown = reply.status < 400 && pick ? pick(reply.body) : reply.body;
+    const text = typeof shown === 'string' ? shown : JSON.stringify(shown, null, 2);
+    if (reply.status >= 400) {
+      io.err(`${text}\n`);
+      io.fail();
+    } else io.out(`${text ?? ''}\n`);
+  } finally {
+    await client.close();
   }
 }

@@ -1,25 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { Option, type Command } from 'commander';
-import { connect, type CallOptions } from './node-client.js';
+import type { Command } from 'commander';
+import { callAndPrint, processIo, withClient, type CallOptions, type CommandIo } from './node-client.js';
 
-/** Where a command writes; tests capture it instead of the process streams. */
-export interface CommandIo {
-  out(text: string): void;
-  err(text: string): void;
-  fail(): void;
-}
-
-const processIo: CommandIo = {
-  out: (t) => void process.stdout.write(t),
-  err: (t) => void process.stderr.write(t),
-  fail: () => void (process.exitCode = 1),
-};
-
-const withClient = (cmd: Command) =>
-  cmd
-    .addOption(new Option('--node <url>', 'URL of the running node (DASES_NODE); default http://127.0.0.1:<DASES_PORT>'))
-    .addOption(new Option('--api-key <key>', 'operator API key (DASES_API_KEY; default <data>/admin-api-key)'))
-    .addOption(new Option('--data <dir>', 'data directory, used when the node is not running (DASES_DATA)'));
+export type { CommandIo } from './node-client.js';
 
 const readJson = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8')) as unknown;
 const seg = encodeURIComponent;
@@ -37,20 +20,7 @@ export function templateSpec(spec: string): { name: string; parameters?: unknown
 
 /** `dases templates …` and `dases ecosystems …`: thin clients of the rulebook context's management API. */
 export function registerRulebookCommands(program: Command, io: CommandIo = processIo): void {
-  const run = async (o: CallOptions, method: string, path: string, body?: unknown, pick?: (b: unknown) => unknown) => {
-    const client = await connect(o);
-    try {
-      const reply = await client.call(method, path, body);
-      const shown = reply.status < 400 && pick ? pick(reply.body) : reply.body;
-      const text = typeof shown === 'string' ? shown : JSON.stringify(shown, null, 2);
-      if (reply.status >= 400) {
-        io.err(`${text}\n`);
-        io.fail();
-      } else io.out(`${text ?? ''}\n`);
-    } finally {
-      await client.close();
-    }
-  };
+  const run = (o: CallOptions, method: string, path: string, body?: unknown, pick?: (b: unknown) => unknown) => callAndPrint(o, method, path, body, io, pick);
 
   const templates = program.command('templates').description('Parameterised ODRL policy templates');
   withClient(templates.command('list').description('Templates and the JSON Schema of their parameters')).action((o: CallOptions) => run(o, 'GET', '/api/v1/policy-templates'));
