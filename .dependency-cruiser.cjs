@@ -1,5 +1,5 @@
 /** A context imports another only through its index.ts; domain code does no I/O. `npm run check` enforces both. */
-const CONTEXTS = '(identity|participants|catalog|policy|dsp|federation|contracts|negotiation|rulebook|outbox|transfer|consent|ledger|lrs|skills)';
+const CONTEXTS = '(identity|participants|catalog|policy|dsp|federation|contracts|negotiation|rulebook|outbox|transfer|dataplane|usage|receipts|consent|ledger|lrs|skills)';
 module.exports = {
   forbidden: [
     {

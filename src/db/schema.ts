@@ -407,3 +407,88 @@ export interface DB {
   rulebook_join_requests: RulebookJoinRequestsTable;
   rulebook_memberships: RulebookMembershipsTable;
 }
+
+/** DSP transfer processes (migration 0010); merged into DB like the blocks above. */
+export interface TransfersTable {
+  id: string;
+  role: 'provider' | 'consumer';
+  state: 'REQUESTED' | 'STARTED' | 'SUSPENDED' | 'COMPLETED' | 'TERMINATED';
+  version: Generated<number>;
+  counterparty_did: string;
+  counterparty_address: string;
+  counterparty_pid: string | null;
+  agreement_id: string;
+  dataset_id: string;
+  format: 'HttpData-PULL' | 'HttpData-PUSH';
+  finite: boolean;
+  source: ColumnType<unknown, string | null, string | null> | null;
+  media_type: string | null;
+  data_address: ColumnType<unknown, string | null, string | null> | null;
+  destination: ColumnType<unknown, string | null, string | null> | null;
+  delivery: 'direct' | 'node';
+  job: 'push' | 'pull' | null;
+  job_runs: Generated<number>;
+  bytes: number | null;
+  sha256: string | null;
+  data_started_at: Timestamp | null;
+  data_ended_at: Timestamp | null;
+  termination_code: string | null;
+  termination_reason: string | null;
+  history: Json;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface DB {
+  transfers: TransfersTable;
+}
+
+/** Data-plane connections (migration 0009): non-secret settings in clear, the secret sealed (aad = name). */
+export interface ConnectionsTable {
+  name: string;
+  kind: 'postgres' | 'http';
+  settings: Json;
+  secret_sealed: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface DB {
+  connections: ConnectionsTable;
+}
+
+/** Usage counters of agreements (migration 0011). */
+export interface UsageCountersTable {
+  agreement_id: string;
+  uses: number;
+  updated_at: Timestamp;
+}
+
+/** Exchange receipts (migration 0012): one row per transfer, keyed by this node's transfer id. */
+export interface ExchangeReceiptsTable {
+  transfer_id: string;
+  role: 'provider' | 'consumer';
+  status: 'pending' | 'countersigned' | 'disputed';
+  counterparty_did: string | null;
+  counterparty_dsp: string | null;
+  agreement_id: string | null;
+  dataset_id: string | null;
+  document: ColumnType<unknown, string | null, string | null> | null;
+  document_hash: string | null;
+  provider_jws: string | null;
+  consumer_jws: string | null;
+  provider_ledger_receipt: ColumnType<unknown, string | null, string | null> | null;
+  consumer_ledger_receipt: ColumnType<unknown, string | null, string | null> | null;
+  own_entry_index: number | null;
+  measured: ColumnType<boolean, boolean | undefined, boolean>;
+  measurement: ColumnType<unknown, string | null, string | null> | null;
+  dispute_reason: string | null;
+  outgoing: ColumnType<'none' | 'due' | 'sent', 'none' | 'due' | 'sent' | undefined, 'none' | 'due' | 'sent'>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface DB {
+  usage_counters: UsageCountersTable;
+  exchange_receipts: ExchangeReceiptsTable;
+}

@@ -52,6 +52,8 @@ export const CONFIG_KEYS = {
   didCacheTtl: { env: 'DASES_DID_CACHE_TTL', default: 300, description: 'Seconds a resolved DID document is cached', parse: int(0, 86_400) } as KeySpec<number>,
   crawlInterval: { env: 'DASES_CRAWL_INTERVAL', default: 3600, description: 'Seconds between federated catalog crawls of trusted participants (0 disables the periodic job)', parse: int(0, 604_800) } as KeySpec<number>,
   witnessInterval: { env: 'DASES_WITNESS_INTERVAL', default: 600, description: "Seconds between rounds witnessing trusted participants' transparency logs (0 disables the periodic job)", parse: int(0, 604_800) } as KeySpec<number>,
+  transferTokenTtl: { env: 'DASES_TRANSFER_TOKEN_TTL', default: 300, description: 'Seconds a data-plane token (in a pull DataAddress or a push address) stays valid for new requests', parse: int(10, 86_400) } as KeySpec<number>,
+  policyMonitorInterval: { env: 'DASES_POLICY_MONITOR_INTERVAL_MS', default: 250, description: 'Milliseconds between re-evaluations of running non-finite transfers (policy lapsed or contract revoked: terminated)', parse: int(50, 60_000) } as KeySpec<number>,
   legalName: { env: 'DASES_LEGAL_NAME', default: undefined, description: 'Legal name in the participant self-description (default: the node name)', parse: str } as KeySpec<string | undefined>,
   registrationNumber: { env: 'DASES_REGISTRATION_NUMBER', default: undefined, description: 'Legal registration number (e.g. a SIREN, VAT or LEI code) in the self-description', parse: str } as KeySpec<string | undefined>,
   headquarters: { env: 'DASES_HEADQUARTERS', default: undefined, description: 'Headquarters address country subdivision, ISO 3166-2 (e.g. FR-IDF)', parse: str } as KeySpec<string | undefined>,

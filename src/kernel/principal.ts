@@ -11,6 +11,8 @@ export type Principal =
  * so nothing is anonymous by accident.
  * - `public`: discovery and health, open to all;
  * - `{ management: scope }`: operator API key with that scope (`X-Api-Key`);
- * - `dsp`: a node-to-node bearer token from a trusted, active participant.
+ * - `dsp`: a node-to-node bearer token from a trusted, active participant;
+ * - `transfer`: a data-plane bearer token issued for one transfer (in a DSP DataAddress). Its presence is checked
+ *   before the route; the data plane verifies it (issuer, audience, transfer, expiry), then asks the transfer gate.
  */
-export type RouteAuth = 'public' | 'dsp' | { management: Scope };
+export type RouteAuth = 'public' | 'dsp' | 'transfer' | { management: Scope };

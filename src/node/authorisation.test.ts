@@ -67,6 +67,24 @@ describe('authorisation of every route', () => {
     }
   });
 
+  it('refuses data-plane routes without a valid transfer token', async () => {
+    const data = node.routes.filter((r) => r.auth === 'transfer');
+    assert.deepEqual(new Set(data.map((r) => `${r.method} ${r.url}`)), new Set(['GET /dataplane/pull/:transferId', 'GET /dataplane/pull/:transferId/*', 'PUT /dataplane/push/:transferId', 'POST /dataplane/push/:transferId']));
+    for (const r of data) {
+      const method = r.method as 'GET';
+      const url = path(r.url).replace('*', 'items');
+      const none = await node.app.inject({ method, url });
+      assert.equal(none.statusCode, 401, `${r.method} ${r.url} without token`);
+      assert.equal(none.json().code, 'DS_AUTH_MISSING_CREDENTIALS');
+      const forged = await node.app.inject({ method, url, headers: { authorization: 'Bearer eyJhbGciOiJFZERTQSJ9.e30.AAAA' } });
+      assert.equal(forged.statusCode, 401, `${r.method} ${r.url} with a forged token`);
+      assert.match(forged.headers['content-type'] as string, /problem\+json/);
+      // A node token is no transfer token.
+      const nodeToken = await node.identity.tokens.sign(node.did);
+      assert.equal((await node.app.inject({ method, url, headers: { authorization: `Bearer ${nodeToken}` } })).statusCode, 401, `${r.method} ${r.url} with a node token`);
+    }
+  });
+
   it('refuses protocol routes without a valid node token', async () => {
     const dsp = node.routes.filter((r) => r.auth === 'dsp');
     assert.ok(dsp.length >= 2);

@@ -50,6 +50,7 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<{ app: App; m
         securitySchemes: {
           apiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key' },
           nodeToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT (EdDSA, did:web issuer)' },
+          transferToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT of one transfer, from its DSP DataAddress' },
         },
       },
     },

@@ -11,6 +11,10 @@ import { createNegotiation } from '../negotiation/index.js';
 import { createParticipants } from '../participants/index.js';
 import { createPolicyRoutes } from '../policy/index.js';
 import { createRulebook } from '../rulebook/index.js';
+import { createDataPlane, type TransferGate } from '../dataplane/index.js';
+import { createReceipts } from '../receipts/index.js';
+import { createTransfers, type Transfers } from '../transfer/index.js';
+import { createUsage } from '../usage/index.js';
 import { createLogger, randomIds, systemClock, type Clock, type Config, type IdGenerator, type Logger, type RouteEntry } from '../kernel/index.js';
 import { createHttpApp, type App } from './http-app.js';
 import { systemRoutes } from './system.routes.js';
@@ -32,6 +36,7 @@ export interface DasesNode {
   identity: Identity;
   ledger: Ledger;
   outbox: Outbox;
+  transfers: Transfers;
   database: Database;
   /** Starts background jobs (federated crawl, token sweeping). The CLI's offline mode does not call it. */
   startJobs(): void;
@@ -135,6 +140,64 @@ export async function buildNode(opts: NodeOptions): Promise<DasesNode> {
     // multi-party contract through contracts.
     const rulebook = createRulebook({ db, clock, ids, logger, did: identity.did, signer: identity.signer, resolver: identity.resolver, tokens: identity.tokens, participants: participants.directory, ledger, outbox, contracts, ...(opts.fetch ? { fetch: opts.fetch } : {}) });
     await app.register(rulebook.routes);
+
+    // Transfers: the DSP transfer process (control plane) decides, the data plane moves the bytes and asks the
+    // control plane on every request (the gate is bound once both exist), usage control decides with atomic
+    // counters, and both nodes sign a receipt of every completed exchange into their logs.
+    const gate: TransferGate = {
+      authorizePull: (id, did) => transfers.gate.authorizePull(id, did),
+      authorizePush: (id, did) => transfers.gate.authorizePush(id, did),
+      streamEnded: (id, side, m) => transfers.gate.streamEnded(id, side, m),
+    };
+    const dataPlane = createDataPlane({
+      db,
+      clock,
+      ids,
+      logger,
+      node,
+      signer: identity.signer,
+      sealer: identity.sealer,
+      gate,
+      tokenTtlSeconds: config.transferTokenTtl,
+      audit,
+      ...(opts.fetch ? { fetch: opts.fetch } : {}),
+    });
+    const usage = createUsage({
+      db,
+      clock,
+      logger,
+      agreements: negotiation,
+      contracts,
+      // Agreements name datasets by their DSP id (urn:uuid:…); the catalog by uuid.
+      datasets: {
+        getOfferedDataset: async (id) => {
+          const found = await catalog.reader.getOfferedDataset(id.replace(/^urn:uuid:/i, ''));
+          return found && { containsPersonalData: found.dataset.containsPersonalData };
+        },
+      },
+    });
+    const receipts = createReceipts({ db, clock, ids, logger, did: identity.did, signer: identity.signer, resolver: identity.resolver, ledger, outbox, participants: participants.directory });
+    const transfers = createTransfers({
+      db,
+      clock,
+      ids,
+      logger,
+      node,
+      outbox,
+      participants: participants.directory,
+      agreements: negotiation,
+      datasets: catalog.reader,
+      usage,
+      receipts,
+      dataPlane,
+      negotiation,
+      catalogClient: dsp.client,
+      monitorIntervalMs: config.policyMonitorInterval,
+      holder,
+    });
+    await app.register(dataPlane.routes);
+    await app.register(transfers.routes);
+    await app.register(receipts.routes);
     await app.ready();
 
     let sweeper: NodeJS.Timeout | undefined;
@@ -146,9 +209,12 @@ export async function buildNode(opts: NodeOptions): Promise<DasesNode> {
       identity,
       ledger,
       outbox,
+      transfers,
       database,
       startJobs() {
         outbox.start();
+        transfers.start();
+        receipts.start();
         federation.start();
         witnessing.start();
         sweeper = setInterval(() => void identity.sweepSeenTokens().catch((e) => logger.warn({ err: e }, 'token sweep failed')), 60_000);
@@ -160,6 +226,8 @@ export async function buildNode(opts: NodeOptions): Promise<DasesNode> {
       async close() {
         federation.stop();
         witnessing.stop();
+        await transfers.stop();
+        receipts.stop();
         await outbox.stop();
         if (sweeper) clearInterval(sweeper);
         await app.close();

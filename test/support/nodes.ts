@@ -50,9 +50,10 @@ export async function runCli(args: string[], env: Record<string, string> = {}): 
 export async function startNodeProcess(
   name: string,
   env: Record<string, string> = {},
-  opts: { dataDir?: string; keepAdminKeyFile?: boolean } = {},
+  opts: { dataDir?: string; keepAdminKeyFile?: boolean; port?: number } = {},
 ): Promise<NodeProcess> {
-  const port = await freePort();
+  // A restart keeps its port: the node's did:web is derived from its URL.
+  const port = opts.port ?? (await freePort());
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), `dases-${name}-`));
   // With keepAdminKeyFile the node keeps using the key generated in <data>/admin-api-key.
   const apiKey = opts.keepAdminKeyFile ? readFileSync(join(dataDir, 'admin-api-key'), 'utf8').trim() : `dases_test_${name}_${Math.random().toString(36).slice(2)}`;

@@ -52,6 +52,15 @@ describe('resource input', () => {
     );
     assert.deepEqual(errorsOf({ title: 'S', endpointUrl: 'nope', distributions: [] }, 'software-service'), ['/distributions', '/endpointUrl']);
   });
+  it('keeps REST credentials out of the catalog: a named connection instead, and API sources', () => {
+    const r = parse({ title: 'T', distributions: [{ format: 'HttpData-PULL', source: { type: 'rest', url: 'https://lms.example/api', connection: 'lms', api: true, headers: { Accept: 'application/json' } } }, { format: 'HttpData-PULL', source: { type: 'file', path: '/srv/exports' } }] });
+    assert.ok(r.ok);
+    assert.deepEqual(r.value.distributions[0]!.source, { type: 'rest', url: 'https://lms.example/api', headers: { Accept: 'application/json' }, connection: 'lms', api: true });
+    const bad = { type: 'rest', url: 'https://lms.example/api', connection: 'no spaces', api: 'yes', headers: { 'X-API-Key': 'k', Cookie: 'c', 'X-Auth-Token': 't', 'Client-Secret': 's' } };
+    assert.deepEqual(errorsOf({ title: 'T', distributions: [{ format: 'f', source: bad }] }), ['/distributions/0/source/headers/X-API-Key', '/distributions/0/source/headers/Cookie', '/distributions/0/source/headers/X-Auth-Token', '/distributions/0/source/headers/Client-Secret', '/distributions/0/source/connection', '/distributions/0/source/api']);
+    const refused = parse({ title: 'T', distributions: [{ format: 'f', source: { type: 'rest', url: 'https://x.example', headers: { authorization: 'Bearer s' } } }] });
+    assert.ok(!refused.ok && /connection/.test(refused.error[0]?.message ?? ''));
+  });
 });
 
 describe('offering input', () => {

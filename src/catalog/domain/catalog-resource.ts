@@ -4,9 +4,14 @@ export const RESOURCE_KINDS = ['dataset', 'software-service', 'infrastructure-se
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 export const SERVICE_KINDS: readonly ResourceKind[] = ['software-service', 'infrastructure-service'];
 
-/** Where a distribution's bytes come from. Credentials are never stored here (a secrets port comes later). */
+/**
+ * Where a distribution's bytes come from. Credentials are never stored here: a REST or SQL source names a data-plane
+ * connection (`/api/v1/connections`) whose secret is sealed at rest. A REST source with `api: true` is a non-finite
+ * API the data address proxies (subpath and query string forwarded). A file source may name a directory (streamed
+ * as a tar).
+ */
 export type DistributionSource =
-  | { type: 'rest'; url: string; method?: 'GET' | 'POST'; headers?: Record<string, string> }
+  | { type: 'rest'; url: string; method?: 'GET' | 'POST'; headers?: Record<string, string>; connection?: string; api?: boolean }
   | { type: 'sql'; connection: string; query: string; parameters?: unknown[] }
   | { type: 'file'; path: string };
 

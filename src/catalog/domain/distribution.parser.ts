@@ -5,7 +5,9 @@ import { checkReadOnlyQuery } from './sql-source.check.js';
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
-const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-api-key']);
+/** Headers that carry credentials: refused inline (they would be stored and shown in clear), a connection holds them. */
+const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-api-key', 'api-key', 'apikey', 'x-auth-token', 'x-access-token', 'x-csrf-token', 'x-amz-security-token', 'private-token', 'x-goog-api-key', 'ocp-apim-subscription-key']);
+const CONNECTION_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
 export function unknownFields(value: Json, allowed: readonly string[], path: string, errors: FieldError[]): void {
   for (const k of Object.keys(value)) if (!allowed.includes(k)) errors.push({ path: `${path}/${k}`, message: 'unknown field' });
@@ -53,7 +55,7 @@ function parseSource(s: unknown, p: string, errors: FieldError[]): DistributionS
   const before = errors.length;
   switch (s.type) {
     case 'rest': {
-      unknownFields(s, ['type', 'url', 'method', 'headers'], p, errors);
+      unknownFields(s, ['type', 'url', 'method', 'headers', 'connection', 'api'], p, errors);
       if (!isHttpUrl(s.url)) fail(`${p}/url`, 'must be an http(s) URL');
       if (s.method !== undefined && s.method !== 'GET' && s.method !== 'POST') fail(`${p}/method`, 'must be GET or POST');
       if (s.headers !== undefined) {
@@ -61,15 +63,26 @@ function parseSource(s: unknown, p: string, errors: FieldError[]): DistributionS
         else
           for (const [name, v] of Object.entries(s.headers)) {
             if (typeof v !== 'string') fail(`${p}/headers/${name}`, 'must be a string');
-            if (CREDENTIAL_HEADERS.has(name.toLowerCase())) fail(`${p}/headers/${name}`, 'credentials are not stored in the catalog');
+            if (CREDENTIAL_HEADERS.has(name.toLowerCase()) || /secret|token|password|credential/i.test(name)) {
+              fail(`${p}/headers/${name}`, 'credentials are not stored in the catalog: create an http connection (POST /api/v1/connections) with this header and name it in "connection"');
+            }
           }
       }
+      if (s.connection !== undefined && (typeof s.connection !== 'string' || !CONNECTION_NAME.test(s.connection))) fail(`${p}/connection`, 'must name a data-plane connection');
+      if (s.api !== undefined && typeof s.api !== 'boolean') fail(`${p}/api`, 'must be a boolean');
       if (errors.length > before) return undefined;
-      return { type: 'rest', url: s.url as string, ...(s.method ? { method: s.method as 'GET' | 'POST' } : {}), ...(s.headers ? { headers: s.headers as Record<string, string> } : {}) };
+      return {
+        type: 'rest',
+        url: s.url as string,
+        ...(s.method ? { method: s.method as 'GET' | 'POST' } : {}),
+        ...(s.headers ? { headers: s.headers as Record<string, string> } : {}),
+        ...(typeof s.connection === 'string' ? { connection: s.connection } : {}),
+        ...(s.api === true ? { api: true } : {}),
+      };
     }
     case 'sql': {
       unknownFields(s, ['type', 'connection', 'query', 'parameters'], p, errors);
-      if (typeof s.connection !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(s.connection)) fail(`${p}/connection`, 'must name a configured connection');
+      if (typeof s.connection !== 'string' || !CONNECTION_NAME.test(s.connection)) fail(`${p}/connection`, 'must name a configured connection');
       if (typeof s.query !== 'string') fail(`${p}/query`, 'is required');
       else {
         const problem = checkReadOnlyQuery(s.query);

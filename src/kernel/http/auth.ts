@@ -36,7 +36,8 @@ export function installAuth(app: FastifyInstance, authenticator: Authenticator):
     }
     if (!auth) throw new Error(`route ${methods.join(',')} ${route.url} declares no config.auth`);
     // The OpenAPI document states what each operation demands, from the same declaration.
-    if (auth !== 'public') route.schema = { ...(route.schema ?? {}), security: [auth === 'dsp' ? { nodeToken: [] } : { apiKey: [] }] } as typeof route.schema;
+    const scheme: Record<string, string[]> = { [auth === 'dsp' ? 'nodeToken' : auth === 'transfer' ? 'transferToken' : 'apiKey']: [] };
+    if (auth !== 'public') route.schema = { ...(route.schema ?? {}), security: [scheme] } as typeof route.schema;
     for (const method of methods) if (method !== 'HEAD') table.push({ method, url: route.url, auth });
   });
   app.addHook('onRequest', async (request) => {
@@ -53,6 +54,13 @@ export function installAuth(app: FastifyInstance, authenticator: Authenticator):
 
 async function authenticate(request: FastifyRequest, auth: RouteAuth, a: Authenticator): Promise<Principal> {
   if (auth === 'public') return { kind: 'anonymous' };
+  if (auth === 'transfer') {
+    // The data plane verifies the token itself (it alone knows transfers); nobody gets past here without one.
+    const header = request.headers.authorization;
+    if (!header) throw new AppError('DS_AUTH_MISSING_CREDENTIALS', 'Authorization: Bearer <transfer token> is required', [{ path: '/headers/authorization', message: 'missing' }]);
+    if (!/^Bearer\s+\S+$/i.test(header)) throw new AppError('DS_AUTH_INVALID_TOKEN', 'Authorization must be "Bearer <token>"', [{ path: '/headers/authorization', message: 'not a bearer token' }]);
+    return { kind: 'anonymous' };
+  }
   if (auth === 'dsp') {
     const header = request.headers.authorization;
     if (!header) throw new AppError('DS_AUTH_MISSING_CREDENTIALS', 'Authorization: Bearer <token> is required', [{ path: '/headers/authorization', message: 'missing' }]);

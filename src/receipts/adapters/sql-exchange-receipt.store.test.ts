@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { after, before, it } from 'node:test';
+import { forEachEngine, openTestDatabase } from '../../../test/support/databases.js';
+import type { Database } from '../../db/index.js';
+import { receiptDocument } from '../domain/receipt-document.js';
+import { SqlExchangeReceiptStore } from './sql-exchange-receipt.store.js';
+
+const doc = (n: number, dataset = 'urn:ds:1') =>
+  receiptDocument({ transferId: `p-${n}`, consumerPid: `c-${n}`, agreementId: 'urn:ag:1', datasetId: dataset, providerDid: 'did:web:p', consumerDid: 'did:web:c', bytes: n, sha256: '0'.repeat(64), startedAt: new Date(0), endedAt: new Date(1000) });
+
+forEachEngine('SqlExchangeReceiptStore', (engine) => {
+  let database: Database;
+  let store: SqlExchangeReceiptStore;
+  const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s));
+  before(async () => {
+    database = await openTestDatabase(engine);
+    store = new SqlExchangeReceiptStore(database.db);
+  });
+  after(() => database?.close());
+
+  it('creates a row once and keeps what was written (lock is idempotent)', async () => {
+    await database.db.transaction().execute(async (tx) => {
+      const row = await store.lock(tx, 'p-1', 'provider', at(1));
+      assert.deepEqual([row.role, row.status, row.outgoing, row.measured, row.document], ['provider', 'pending', 'none', false, null]);
+      await store.update(tx, 'p-1', { document: doc(1), documentHash: 'sha256:x', ownEntryIndex: 7, outgoing: 'due', measurement: { bytes: 1 } }, at(1));
+    });
+    const again = await database.db.transaction().execute((tx) => store.lock(tx, 'p-1', 'consumer', at(2)));
+    assert.deepEqual([again.role, again.agreement_id, again.dataset_id, again.own_entry_index, again.document, again.measurement], ['provider', 'urn:ag:1', 'urn:ds:1', 7, doc(1), { bytes: 1 }]);
+  });
+
+  it('marks a due message sent exactly once (compare-and-set)', async () => {
+    const first = await database.db.transaction().execute((tx) => store.markSent(tx, 'p-1', { providerJws: 'jws-1' }, at(3)));
+    const second = await database.db.transaction().execute((tx) => store.markSent(tx, 'p-1', { providerJws: 'jws-2' }, at(4)));
+    assert.deepEqual([first, second], [true, false]);
+    const row = await store.get('p-1');
+    assert.deepEqual([row?.outgoing, row?.provider_jws], ['sent', 'jws-1']);
+  });
+
+  it('lists due rows older than a time, and exchanges by agreement or dataset with pagination', async () => {
+    for (const n of [2, 3, 4]) {
+      await database.db.transaction().execute(async (tx) => {
+        await store.lock(tx, `p-${n}`, 'provider', at(10 + n));
+        await store.update(tx, `p-${n}`, { document: doc(n, n === 4 ? 'urn:ds:2' : 'urn:ds:1'), outgoing: n === 2 ? 'due' : 'none' }, at(10 + n));
+      });
+    }
+    assert.deepEqual(await store.due(at(20), 10), ['p-2']);
+    assert.deepEqual(await store.due(at(12), 10), []);
+    const page = await store.list({ agreementId: 'urn:ag:1' }, { limit: 2, offset: 0 });
+    assert.deepEqual([page.total, page.items.map((r) => r.transfer_id)], [4, ['p-4', 'p-3']]);
+    const rest = await store.list({ agreementId: 'urn:ag:1' }, { limit: 2, offset: 2 });
+    assert.deepEqual(rest.items.map((r) => r.transfer_id), ['p-2', 'p-1']);
+    const ds2 = await store.list({ datasetId: 'urn:ds:2' }, { limit: 10, offset: 0 });
+    assert.deepEqual([ds2.total, ds2.items.map((r) => r.transfer_id)], [1, ['p-4']]);
+  });
+});

@@ -1,0 +1,99 @@
+import type { Kysely, Selectable, Updateable } from 'kysely';
+import type { DB, ExchangeReceiptsTable } from '../../db/index.js';
+import { json } from '../../db/index.js';
+import type { ReceiptDocument } from '../domain/receipt-document.js';
+
+export type ExchangeRow = Selectable<ExchangeReceiptsTable>;
+
+/** What a use case changes on a row; jsonb values are given as values and serialised here. */
+export interface ExchangePatch {
+  status?: ExchangeRow['status'];
+  counterpartyDid?: string;
+  counterpartyDsp?: string;
+  document?: ReceiptDocument;
+  documentHash?: string;
+  providerJws?: string;
+  consumerJws?: string;
+  providerLedgerReceipt?: unknown;
+  consumerLedgerReceipt?: unknown;
+  ownEntryIndex?: number;
+  measured?: boolean;
+  measurement?: unknown;
+  disputeReason?: string;
+  outgoing?: 'none' | 'due' | 'sent';
+}
+
+function columns(p: ExchangePatch): Updateable<ExchangeReceiptsTable> {
+  const c: Updateable<ExchangeReceiptsTable> = {};
+  if (p.status !== undefined) c.status = p.status;
+  if (p.counterpartyDid !== undefined) c.counterparty_did = p.counterpartyDid;
+  if (p.counterpartyDsp !== undefined) c.counterparty_dsp = p.counterpartyDsp;
+  if (p.document !== undefined) {
+    c.document = json(p.document);
+    c.agreement_id = p.document.agreementId;
+    c.dataset_id = p.document.datasetId;
+  }
+  if (p.documentHash !== undefined) c.document_hash = p.documentHash;
+  if (p.providerJws !== undefined) c.provider_jws = p.providerJws;
+  if (p.consumerJws !== undefined) c.consumer_jws = p.consumerJws;
+  if (p.providerLedgerReceipt !== undefined) c.provider_ledger_receipt = json(p.providerLedgerReceipt);
+  if (p.consumerLedgerReceipt !== undefined) c.consumer_ledger_receipt = json(p.consumerLedgerReceipt);
+  if (p.ownEntryIndex !== undefined) c.own_entry_index = p.ownEntryIndex;
+  if (p.measured !== undefined) c.measured = p.measured;
+  if (p.measurement !== undefined) c.measurement = json(p.measurement);
+  if (p.disputeReason !== undefined) c.dispute_reason = p.disputeReason;
+  if (p.outgoing !== undefined) c.outgoing = p.outgoing;
+  return c;
+}
+
+/** exchange_receipts: one row per transfer this node took part in, keyed by its own transfer id. */
+export class SqlExchangeReceiptStore {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  get(transferId: string, tx: Kysely<DB> = this.db): Promise<ExchangeRow | undefined> {
+    return tx.selectFrom('exchange_receipts').selectAll().where('transfer_id', '=', transferId).executeTakeFirst();
+  }
+
+  /** Creates the row if missing (`role`, pending), then locks it for the rest of `tx`: both events of a consumer meet here. */
+  async lock(tx: Kysely<DB>, transferId: string, role: ExchangeRow['role'], now: Date): Promise<ExchangeRow> {
+    await tx
+      .insertInto('exchange_receipts')
+      .values({ transfer_id: transferId, role, status: 'pending', created_at: now, updated_at: now })
+      .onConflict((oc) => oc.column('transfer_id').doNothing())
+      .execute();
+    return tx.selectFrom('exchange_receipts').selectAll().where('transfer_id', '=', transferId).forUpdate().executeTakeFirstOrThrow();
+  }
+
+  async update(tx: Kysely<DB>, transferId: string, patch: ExchangePatch, now: Date): Promise<void> {
+    await tx.updateTable('exchange_receipts').set({ ...columns(patch), updated_at: now }).where('transfer_id', '=', transferId).execute();
+  }
+
+  /** Applies `patch` only while the row's message is still due: false when another round already sent it. */
+  async markSent(tx: Kysely<DB>, transferId: string, patch: ExchangePatch, now: Date): Promise<boolean> {
+    const r = await tx
+      .updateTable('exchange_receipts')
+      .set({ ...columns(patch), outgoing: 'sent', updated_at: now })
+      .where('transfer_id', '=', transferId)
+      .where('outgoing', '=', 'due')
+      .executeTakeFirst();
+    return r.numUpdatedRows === 1n;
+  }
+
+  /** Rows whose message is due and was not touched since `before` (left behind by a crash or a failed round). */
+  async due(before: Date, limit: number): Promise<string[]> {
+    const rows = await this.db.selectFrom('exchange_receipts').select('transfer_id').where('outgoing', '=', 'due').where('updated_at', '<', before).orderBy('updated_at').limit(limit).execute();
+    return rows.map((r) => r.transfer_id);
+  }
+
+  /** Exchanges of an agreement or a dataset, newest first. */
+  async list(filter: { agreementId?: string; datasetId?: string }, page: { limit: number; offset: number }): Promise<{ items: ExchangeRow[]; total: number }> {
+    let q = this.db.selectFrom('exchange_receipts');
+    if (filter.agreementId !== undefined) q = q.where('agreement_id', '=', filter.agreementId);
+    if (filter.datasetId !== undefined) q = q.where('dataset_id', '=', filter.datasetId);
+    const [items, count] = await Promise.all([
+      q.selectAll().orderBy('created_at', 'desc').orderBy('transfer_id').limit(page.limit).offset(page.offset).execute(),
+      q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { items, total: Number(count.n) };
+  }
+}

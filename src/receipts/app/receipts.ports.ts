@@ -1,0 +1,44 @@
+import type { JWK } from 'jose';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/index.js';
+
+/** Structural subsets of identity, the ledger, the outbox and participants (the lead wires the real ones). */
+
+/** identity.signer: compact EdDSA JWS, `kid` = `<did>#<thumbprint>`. */
+export interface ReceiptsSigner {
+  sign(payload: object, typ: string): Promise<string>;
+}
+
+/** identity.resolver (did:web, cached). */
+export interface ReceiptsResolver {
+  resolve(did: string): Promise<{ id: string; verificationMethod?: Array<{ id: string; publicKeyJwk?: JWK }> }>;
+  invalidate?(did: string): void;
+}
+
+/** The node's transparency log (src/ledger `Ledger`). */
+export interface ReceiptsLedger {
+  append(tx: Kysely<DB>, entry: { type: string; actor: string; subject: string; payload: Record<string, unknown> }): Promise<{ index: number }>;
+  /** Entry + signed head + inclusion proof + key, verifiable offline (src/ledger `verifyReceipt`). */
+  receipt(index: number): Promise<unknown>;
+}
+
+export type OutboxOutcome = { ok: true; status: number; body: unknown } | { ok: false; status?: number; error: string };
+
+export interface OutboxPort {
+  enqueue(tx: Kysely<DB>, msg: { topic: string; url: string; audience: string; body: unknown; key?: string }): Promise<string>;
+  on(topic: string, handler: (msg: { id: string; topic: string; url: string; audience: string; body: unknown; attempts: number }, outcome: OutboxOutcome) => Promise<void>): void;
+}
+
+export interface ReceiptsDirectory {
+  get(did: string): Promise<{ did: string; status: 'active' | 'suspended'; endpoints: { dsp?: string | undefined } } | undefined>;
+}
+
+/** What the consumer's node measured when it moved the bytes itself. */
+export interface Measurement {
+  bytes: number;
+  /** Hex SHA-256. */
+  sha256: string;
+  startedAt: Date;
+  endedAt: Date;
+  complete: boolean;
+}

@@ -1,0 +1,134 @@
+import type { Readable } from 'node:stream';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/index.js';
+import type { TransferState, Role } from '../domain/transfer.machine.js';
+import type { Transfer } from '../domain/transfer.js';
+import type { DataAddress, DataDestination, DistributionLike, DistributionSource, Measurement } from '../domain/transfer.types.js';
+
+/**
+ * What the transfer context needs from others, as structural subsets of their public APIs (the lead wires the real
+ * objects): outbox, participants, agreements (negotiation), catalog reader, usage, receipts, data plane, and for the
+ * one-call API the negotiation and the DSP catalog client.
+ */
+
+export interface OutboxMessage {
+  id: string;
+  topic: string;
+  url: string;
+  audience: string;
+  body: unknown;
+  key?: string;
+  attempts: number;
+}
+export type OutboxOutcome = { ok: true; status: number; body: unknown } | { ok: false; status?: number; error: string };
+export interface OutboxPort {
+  enqueue(tx: Kysely<DB>, msg: { topic: string; url: string; audience: string; body: unknown; key?: string }, opts?: { afterCommit?: 'poll' | 'caller' }): Promise<string>;
+  on(topic: string, handler: (msg: OutboxMessage, outcome: OutboxOutcome) => Promise<void>): void;
+  committed?(ids: readonly string[]): void;
+}
+
+export interface ParticipantLookup {
+  get(did: string): Promise<{ did: string; status: 'active' | 'suspended'; endpoints: { dsp?: string | undefined } } | undefined>;
+}
+
+export interface AgreementRecord {
+  agreementId: string;
+  role: 'provider' | 'consumer';
+  providerDid: string;
+  consumerDid: string;
+  datasetId: string;
+  policy: Record<string, unknown>;
+  purpose?: string | undefined;
+  agreedAt: Date;
+}
+export interface AgreementsPort {
+  agreement(agreementId: string): Promise<AgreementRecord | undefined>;
+}
+
+/** The provider's catalog (src/catalog reader): a dataset's distributions, by its local uuid. */
+export interface DatasetsPort {
+  getOfferedDataset(id: string): Promise<{ dataset: { distributions: DistributionLike[] } } | undefined>;
+}
+
+export type UsageDenial = { code: string; status: number; reason: string };
+/** src/usage: the policy decision point with atomic use counters. */
+export interface UsagePort {
+  authorizeTransfer(input: { agreementId: string; consumerDid: string; transferId: string }): Promise<void>;
+  recheck(input: { agreementId: string; consumerDid: string }): Promise<{ ok: true } | ({ ok: false } & UsageDenial)>;
+}
+
+export interface ExchangeFacts {
+  transferId: string;
+  consumerPid: string;
+  agreementId: string;
+  datasetId: string;
+  providerDid: string;
+  consumerDid: string;
+  bytes: number;
+  sha256: string;
+  startedAt: Date;
+  endedAt: Date;
+}
+/** src/receipts: signed exchange receipts in both logs. */
+export interface ReceiptsPort {
+  providerCompleted(tx: Kysely<DB>, facts: ExchangeFacts, consumerDsp: string): Promise<void>;
+  consumerMeasured(transferId: string, m: Measurement | null): Promise<void>;
+}
+
+/** src/dataplane: the streaming data plane (only what the control plane calls). */
+export interface DataPlanePort {
+  issuePullAddress(input: { transferId: string; consumerDid: string }): Promise<DataAddress>;
+  issuePushAddress(input: { transferId: string; providerDid: string }): Promise<DataAddress>;
+  push(input: { transferId: string; source: DistributionSource; address: DataAddress; signal?: AbortSignal }): Promise<Measurement>;
+  pull(input: { transferId: string; address: DataAddress; destination: DataDestination; signal?: AbortSignal }): Promise<Measurement>;
+  open(input: { transferId: string; address: DataAddress; signal?: AbortSignal }): Promise<{ body: Readable; contentType?: string; measured: Promise<Measurement> }>;
+  abort(transferId: string, reason: string): void;
+  parseDestination(value: unknown, path: string): DataDestination;
+}
+
+/** What the data plane asks the control plane on every request (implemented here, handed to the data plane). */
+export interface TransferGate {
+  authorizePull(transferId: string, callerDid: string): Promise<{ source: DistributionSource; finite: boolean; mediaType?: string }>;
+  authorizePush(transferId: string, callerDid: string): Promise<{ destination: DataDestination }>;
+  streamEnded(transferId: string, side: 'provider' | 'consumer', m: Measurement): Promise<void>;
+}
+
+/** src/negotiation, for the one-call API. */
+export interface NegotiationPort {
+  startNegotiation(input: { counterPartyAddress: string; counterPartyId: string; offerId: string; datasetId?: string | undefined; purpose?: string | undefined }): Promise<{ id: string }>;
+  waitForEnd(id: string, timeoutS?: number): Promise<{ id: string; state: string; agreementId?: string | undefined; terminationReason?: string | undefined; terminationCode?: string | undefined } | undefined>;
+  assertAgreementUsable?(agreementId: string): Promise<void>;
+  /** The newest finalized agreement with a counterparty about a dataset, as `role`. */
+  findAgreement?(input: { counterpartyDid: string; datasetId: string; role: 'provider' | 'consumer' }): Promise<{ agreementId: string } | undefined>;
+}
+
+/** src/dsp client, for the one-call API: the provider's dataset entry with its offers. */
+export interface CatalogBrowser {
+  requestDataset(input: { counterPartyAddress: string; counterPartyId: string; datasetId: string }): Promise<unknown>;
+}
+
+export interface TransferFilter {
+  role?: Role | undefined;
+  state?: TransferState | undefined;
+  agreementId?: string | undefined;
+  limit: number;
+  offset: number;
+}
+
+/** Persistence of transfers. Writes take the caller's transaction; `save` writes only over the version it read. */
+export interface TransferStore {
+  insert(tx: Kysely<DB>, t: Transfer): Promise<void>;
+  save(tx: Kysely<DB>, t: Transfer): Promise<boolean>;
+  get(id: string): Promise<Transfer | undefined>;
+  byCounterpartyPid(did: string, pid: string): Promise<Transfer | undefined>;
+  adoptCounterpartyPid(id: string, pid: string): Promise<void>;
+  list(filter: TransferFilter): Promise<{ total: number; items: Transfer[] }>;
+  /** Provider transfers of non-finite data in STARTED: what the policy monitor rechecks. */
+  runningNonFinite(): Promise<Transfer[]>;
+  /** Transfers with a background job in STARTED (restart). */
+  withJobs(): Promise<Transfer[]>;
+  /** Counts a claim of the job (returns the runs so far, this one included). */
+  countJobRun(id: string): Promise<number>;
+  /** Agreements of earlier consumer transfers with `did` on `datasetId`, newest first (one-call reuse). */
+  agreementsUsed(did: string, datasetId: string): Promise<string[]>;
+}

@@ -1,0 +1,93 @@
+import { datasetUuidOf } from '../../dsp/index.js';
+import { invalidField } from '../../kernel/index.js';
+import { advance, isPush, pidsOf, start, type Transfer } from '../domain/transfer.js';
+import { FORMATS, isFinite, pickDistribution, type DataAddress, type TransferFormat } from '../domain/transfer.types.js';
+import { startMessage } from '../domain/transfer.wire.js';
+import { adopt, checkCallback, receive, type Ack, type Received } from './inbound.common.js';
+import { inbound, must, newPid, out, send, type TransferContext } from './transfer.context.js';
+import { isUniqueViolation, TransferProblem } from './transfer.problem.js';
+import type { Step } from './transfer.runner.js';
+
+/**
+ * The provider side. A request is checked (callback, format, agreement between us and the caller, a distribution
+ * to stream), authorised by the usage context (one use consumed, atomically) and started at once in the same
+ * transaction: pull: a TransferStartMessage with a DataAddress from the data plane; push: a TransferStartMessage,
+ * then a background job pushes to the consumer's DataAddress.
+ */
+
+async function agreementFor(ctx: TransferContext, agreementId: string, caller: string) {
+  const a = await ctx.agreements.agreement(agreementId);
+  if (!a || a.role !== 'provider' || a.providerDid !== ctx.self.did || a.consumerDid !== caller) {
+    throw new TransferProblem('DS_TRANSFER_AGREEMENT_NOT_FOUND', `no agreement ${agreementId} with ${caller} as consumer`, [{ path: '/body/agreementId', message: 'no such agreement between you and this provider' }]);
+  }
+  return a;
+}
+
+async function distributionOf(ctx: TransferContext, datasetId: string, format: TransferFormat) {
+  const found = await ctx.datasets.getOfferedDataset(datasetUuidOf(datasetId) ?? datasetId);
+  const d = found && pickDistribution(found.dataset.distributions, format);
+  if (!d) throw new TransferProblem('DS_TRANSFER_NO_DISTRIBUTION', `dataset ${datasetId} has no distribution to transfer`, [{ path: '/body/agreementId', message: 'its dataset has no distribution' }]);
+  return d;
+}
+
+/** The start of a transfer (first start or the answer to a resumption): pull gets a fresh DataAddress, push its job. */
+async function startStep(ctx: TransferContext, t: Transfer, by: 'auto' | 'operator', note?: string): Promise<Step> {
+  const address = isPush(t.format) ? undefined : await ctx.dataPlane.issuePullAddress({ transferId: t.id, consumerDid: t.counterpartyDid });
+  const next = must(advance(t, 'start', out(ctx, by, note), isPush(t.format) ? { job: 'push' } : {}), t, by === 'operator' ? 'operator' : 'message');
+  return { next, sends: [send(next, 'start', startMessage(pidsOf(next), address))], ...(isPush(t.format) ? { after: () => ctx.jobs.kick(t.id) } : {}) };
+}
+export { startStep as providerStartStep };
+
+/** POST /transfers/request. */
+export async function receiveRequest(ctx: TransferContext, m: Received): Promise<Ack> {
+  const { body, caller } = m;
+  const consumerPid = String(body.consumerPid);
+  const existing = await ctx.store.byCounterpartyPid(caller, consumerPid);
+  // Idempotent on consumerPid, as the protocol asks: the same request again gets the same process.
+  if (existing) return { status: 201, transfer: existing, state: existing.state };
+  const callback = await checkCallback(ctx.participants, caller, String(body.callbackAddress));
+  const format = String(body.format);
+  if (!(FORMATS as readonly string[]).includes(format)) throw new TransferProblem('DS_TRANSFER_UNSUPPORTED_FORMAT', `format ${format} is not supported`, [{ path: '/body/format', message: `must be one of ${FORMATS.join(', ')}` }]);
+  const f = format as TransferFormat;
+  const dataAddress = body.dataAddress as DataAddress | undefined;
+  if (isPush(f) && !dataAddress?.endpoint) throw invalidField('/body/dataAddress', 'a push transfer needs the DataAddress (with an endpoint) to push to');
+  const agreement = await agreementFor(ctx, String(body.agreementId), caller);
+  const distribution = await distributionOf(ctx, agreement.datasetId, f);
+  const id = newPid(ctx);
+  const fields = {
+    id,
+    role: 'provider' as const,
+    counterpartyDid: caller,
+    counterpartyAddress: callback,
+    counterpartyPid: consumerPid,
+    agreementId: agreement.agreementId,
+    datasetId: agreement.datasetId,
+    format: f,
+    finite: isFinite(distribution.source),
+    source: distribution.source,
+    mediaType: distribution.mediaType,
+    dataAddress: isPush(f) ? dataAddress : undefined,
+  };
+  const requested = must(start(fields, inbound(ctx)), fields as Transfer, 'message');
+  // Everything that can fail is prepared before the use is consumed: a use is spent only on a transfer we record.
+  const started = await startStep(ctx, requested, 'auto');
+  await ctx.usage.authorizeTransfer({ agreementId: agreement.agreementId, consumerDid: caller, transferId: id });
+  try {
+    const created = await ctx.runner.create(started);
+    return { status: 201, transfer: created, state: 'REQUESTED' };
+  } catch (e) {
+    const winner = isUniqueViolation(e) ? await ctx.store.byCounterpartyPid(caller, consumerPid) : undefined;
+    if (winner) return { status: 201, transfer: winner, state: winner.state };
+    throw e;
+  }
+}
+
+/** POST /transfers/:providerPid/start: the consumer resumes a suspended transfer; we answer with a fresh start. */
+export function receiveResumption(ctx: TransferContext, m: Received): Promise<Ack> {
+  return receive(ctx, m, async (t) => {
+    if (t.state === 'STARTED') return undefined;
+    const pushTo = m.body.dataAddress as DataAddress | undefined;
+    const resumed = must(advance(t, 'start', inbound(ctx), { ...adopt(t, m.body), ...(pushTo && isPush(t.format) ? { dataAddress: pushTo } : {}) }), t, 'message');
+    return startStep(ctx, resumed, 'auto', 'answer to the resumption');
+  });
+}

@@ -1,0 +1,86 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/index.js';
+import type { Logger } from '../../kernel/index.js';
+import type { MessageKind } from '../domain/transfer.machine.js';
+import type { Transfer } from '../domain/transfer.js';
+import { TransferProblem } from './transfer.problem.js';
+import type { Notifier } from './transfer.notifier.js';
+import type { OutboxPort, TransferStore } from './ports.js';
+
+/** The outbox topic of every transfer message; its outcomes come back to this context. */
+export const OUTBOX_TOPIC = 'dsp.transfer';
+
+export interface Outgoing {
+  kind: MessageKind;
+  url: string;
+  body: Record<string, unknown>;
+}
+
+/** A change decided outside any transaction: the new transfer, what it sends, what else commits with it, what follows. */
+export interface Step {
+  next: Transfer;
+  sends?: Outgoing[];
+  /** Extra writes in the same transaction (the provider's receipt). */
+  record?: (tx: Kysely<DB>) => Promise<void>;
+  /** Runs once committed (abort streams, start a background job, tell the receipts context). */
+  after?: (committed: Transfer) => void;
+}
+
+export interface Runner {
+  /** Applies a change decided on the current row; decided again when somebody moved the transfer meanwhile. undefined: no change. */
+  change(t: Transfer, decide: (current: Transfer) => Promise<Step | undefined> | Step | undefined): Promise<Transfer>;
+  create(step: Step): Promise<Transfer>;
+}
+
+const ATTEMPTS = 5;
+
+export function createRunner(deps: { db: Kysely<DB>; store: TransferStore; outbox: OutboxPort; notifier: Notifier; logger: Logger }): Runner {
+  const { db, store, outbox, notifier } = deps;
+
+  async function persist(step: Step, kind: 'insert' | 'save'): Promise<string[] | undefined> {
+    return db.transaction().execute(async (tx) => {
+      if (kind === 'insert') await store.insert(tx, step.next);
+      else if (!(await store.save(tx, step.next))) return undefined;
+      const ids: string[] = [];
+      const caller = outbox.committed ? { afterCommit: 'caller' as const } : undefined;
+      for (const s of step.sends ?? []) ids.push(await outbox.enqueue(tx, { topic: OUTBOX_TOPIC, url: s.url, audience: step.next.counterpartyDid, body: s.body, key: step.next.id }, caller));
+      // Last: the receipt appends to the log, whose lock is then held until our commit.
+      if (step.record) await step.record(tx);
+      return ids;
+    });
+  }
+
+  function committed(step: Step, t: Transfer, ids: string[]): void {
+    if (ids.length) outbox.committed?.(ids);
+    notifier.changed(t.id);
+    try {
+      step.after?.(t);
+    } catch (e) {
+      deps.logger.warn({ err: e, transfer: t.id }, 'transfer follow-up failed');
+    }
+  }
+
+  return {
+    async change(t, decide) {
+      let current = t;
+      for (let attempt = 1; ; attempt++) {
+        const step = await decide(current);
+        if (!step) return current;
+        const ids = await persist(step, 'save');
+        if (ids) {
+          const saved = { ...step.next, version: current.version + 1 };
+          committed(step, saved, ids);
+          return saved;
+        }
+        const fresh = await store.get(current.id);
+        if (!fresh || attempt >= ATTEMPTS) throw new TransferProblem('DS_TRANSFER_CONFLICT', `transfer ${current.id} changed ${attempt} times while a change was prepared`, undefined, current);
+        current = fresh;
+      }
+    },
+    async create(step) {
+      const ids = (await persist(step, 'insert')) ?? [];
+      committed(step, step.next, ids);
+      return step.next;
+    },
+  };
+}

@@ -1,0 +1,139 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/index.js';
+import { AppError, type Clock, type ErrorCode, type Logger } from '../../kernel/index.js';
+import { compilePolicy, parsePolicy, type CompiledPolicy, type EvaluationContext, type Policy } from '../../policy/index.js';
+import { SqlUsageCounterStore } from '../adapters/sql-usage-counter.store.js';
+import { denial, denialOf, hasCountConstraint, type UsageDenial } from '../domain/usage-denial.js';
+import type { AgreementLookup, AgreementRecord, ContractStatusLookup, DatasetLookup } from './usage.ports.js';
+
+export interface UsageDeps {
+  db: Kysely<DB>;
+  clock: Clock;
+  logger: Logger;
+  agreements: AgreementLookup;
+  contracts: ContractStatusLookup;
+  datasets: DatasetLookup;
+  /** Compiled agreement policies kept in memory (default 1000; least recently used dropped). */
+  cacheSize?: number;
+  /** Compare-and-set attempts of one authorisation before DS_USAGE_CONFLICT (default 50). */
+  maxAttempts?: number;
+}
+
+export interface Usage {
+  /**
+   * Provider, before a transfer starts: agreement, caller, contract, personal data, ODRL `use` now; consumes one
+   * use atomically when the policy counts uses. Throws AppError with the denial.
+   */
+  authorizeTransfer(input: { agreementId: string; consumerDid: string; transferId: string }): Promise<void>;
+  /** The same checks without consuming a use (data-plane requests, policy monitor ticks). */
+  recheck(input: { agreementId: string; consumerDid: string }): Promise<{ ok: true } | ({ ok: false } & UsageDenial)>;
+  /** Uses consumed for an agreement. */
+  usesOf(agreementId: string): Promise<number>;
+}
+
+interface Compiled {
+  policy: Policy;
+  compiled: CompiledPolicy;
+  counted: boolean;
+}
+
+type Gate = { ok: true; agreement: AgreementRecord; policy: Compiled } | { ok: false; denial: UsageDenial };
+
+const refuse = (code: ErrorCode, reason: string): Gate => ({ ok: false, denial: denial(code, reason) });
+
+/** The policy decision point of transfers: agreement checks and ODRL evaluation with atomic use counters. */
+export function createUsage(deps: UsageDeps): Usage {
+  const counters = new SqlUsageCounterStore(deps.db);
+  const cacheSize = deps.cacheSize ?? 1000;
+  const maxAttempts = deps.maxAttempts ?? 50;
+  const cache = new Map<string, Promise<Compiled | UsageDenial>>();
+
+  /** Agreements never change once finalized: their policy is parsed and compiled once. */
+  function compiled(a: AgreementRecord): Promise<Compiled | UsageDenial> {
+    const hit = cache.get(a.agreementId);
+    if (hit) {
+      cache.delete(a.agreementId);
+      cache.set(a.agreementId, hit);
+      return hit;
+    }
+    const made = (async (): Promise<Compiled | UsageDenial> => {
+      const parsed = await parsePolicy(a.policy);
+      if (!parsed.ok) {
+        deps.logger.warn({ agreement: a.agreementId, err: parsed.error }, 'agreement policy cannot be evaluated');
+        return denial('DS_USAGE_POLICY_UNREADABLE', `the policy of agreement ${a.agreementId} cannot be evaluated: ${parsed.error.message}`);
+      }
+      return { policy: parsed.value.policy, compiled: compilePolicy(parsed.value), counted: hasCountConstraint(parsed.value.policy) };
+    })();
+    if (cache.size >= cacheSize) cache.delete(cache.keys().next().value!);
+    cache.set(a.agreementId, made);
+    return made;
+  }
+
+  /** Every check that does not depend on the use counter, in the order the issue gives. */
+  async function gate(agreementId: string, consumerDid: string): Promise<Gate> {
+    const agreement = await deps.agreements.agreement(agreementId);
+    if (!agreement) return refuse('DS_USAGE_AGREEMENT_NOT_FOUND', `no agreement ${agreementId}`);
+    if (agreement.consumerDid !== consumerDid) return refuse('DS_USAGE_FOREIGN_AGREEMENT', `agreement ${agreementId} was concluded with another consumer than ${consumerDid}`);
+    const status = await deps.contracts.statusOfAgreement(agreementId);
+    if (status !== 'active') return refuse('DS_USAGE_CONTRACT_NOT_ACTIVE', status === undefined ? "the agreement's contract is not recorded on this node" : `the agreement's contract is ${status}`);
+    const dataset = await deps.datasets.getOfferedDataset(agreement.datasetId);
+    if (!dataset) return refuse('DS_USAGE_DATASET_NOT_FOUND', `the agreement's dataset ${agreement.datasetId} is no longer offered`);
+    if (dataset.containsPersonalData) {
+      return refuse('DS_USAGE_CONSENT_REQUIRED', `dataset ${agreement.datasetId} contains personal data: its use must be authorised through the consent path, which is not available yet`);
+    }
+    const policy = await compiled(agreement);
+    if (!('compiled' in policy)) return { ok: false, denial: policy };
+    return { ok: true, agreement, policy };
+  }
+
+  /** ODRL `use` by the consumer of the agreement's dataset, for its purpose, now, with `used` uses before. */
+  function decide(agreement: AgreementRecord, policy: Compiled, used: number): UsageDenial | undefined {
+    const ctx: EvaluationContext = {
+      now: deps.clock.now(),
+      recipient: agreement.consumerDid,
+      usageStart: agreement.agreedAt,
+      usageCount: used,
+      ...(agreement.purpose !== undefined ? { purpose: agreement.purpose } : {}),
+    };
+    const decision = policy.compiled.decide({ action: 'use', target: agreement.datasetId, party: agreement.consumerDid }, ctx);
+    if (decision.permit) return undefined;
+    return denialOf(policy.policy, decision, { used, purpose: agreement.purpose, recipient: agreement.consumerDid, agreedAt: agreement.agreedAt });
+  }
+
+  const fail = (d: UsageDenial): never => {
+    throw new AppError(d.code as ErrorCode, d.reason);
+  };
+
+  return {
+    async authorizeTransfer({ agreementId, consumerDid, transferId }) {
+      const g = await gate(agreementId, consumerDid);
+      if (!g.ok) return fail(g.denial);
+      if (!g.policy.counted) {
+        const denied = decide(g.agreement, g.policy, 0);
+        if (denied) return fail(denied);
+        await counters.increment(agreementId, deps.clock.now());
+        return;
+      }
+      // Read, decide with that count, and consume it only if nobody else did meanwhile; else read again.
+      for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
+        const used = await counters.uses(agreementId);
+        const denied = decide(g.agreement, g.policy, used);
+        if (denied) return fail(denied);
+        if (await counters.advance(agreementId, used, deps.clock.now())) return;
+      }
+      deps.logger.warn({ agreement: agreementId, transfer: transferId }, 'usage counter kept changing');
+      throw new AppError('DS_USAGE_CONFLICT', `the use counter of agreement ${agreementId} kept changing; try again`);
+    },
+
+    async recheck({ agreementId, consumerDid }) {
+      const g = await gate(agreementId, consumerDid);
+      if (!g.ok) return { ok: false, ...g.denial };
+      // A running transfer's own use is already counted: it is judged as the use it was, not as one more.
+      const used = g.policy.counted ? Math.max(0, (await counters.uses(agreementId)) - 1) : 0;
+      const denied = decide(g.agreement, g.policy, used);
+      return denied ? { ok: false, ...denied } : { ok: true };
+    },
+
+    usesOf: (agreementId) => counters.uses(agreementId),
+  };
+}
