@@ -64,6 +64,8 @@ export interface Contracts {
   recordSigned(tx: Kysely<DB>, doc: ContractDocument, signatures: string[]): Promise<{ contractId: string; versionHash: string; status: ContractStatus }>;
   /** Status of the contract backing a DSP agreement id (undefined: none). */
   statusOfAgreement(agreementId: string): Promise<ContractStatus | undefined>;
+  /** The contract backing a DSP agreement: its id (to revoke or terminate it) and status. */
+  contractOfAgreement(agreementId: string): Promise<{ id: string; status: ContractStatus } | undefined>;
   /** Throws DS_CONTRACT_NOT_ACTIVE (with the status) unless the agreement's contract is active now. */
   assertAgreementUsable(agreementId: string): Promise<void>;
   /** Multi-party (ecosystem) contract: proposes version 1 to every party; returns its id and hash. */
@@ -131,6 +133,7 @@ export function createContracts(deps: ContractsDeps): Contracts {
     verifySignature: async (doc, jws, expected) => void (await keys.verifySignature(doc, jws, '/signature', { expectedSigner: expected })),
     recordSigned: (tx, doc, signatures) => signing.recordSigned(tx, doc, signatures),
     statusOfAgreement: (agreementId) => views.statusOfAgreement(agreementId),
+    contractOfAgreement: (agreementId) => views.contractOfAgreement(agreementId),
     async assertAgreementUsable(agreementId) {
       const status = await views.statusOfAgreement(agreementId);
       if (status !== 'active') {

@@ -61,7 +61,7 @@ forEachEngine('contract negotiation between two nodes', (engine) => {
     for (const n of [p, c]) {
       const a = await n.api('GET', `/api/v1/agreements/${encodeURIComponent(cv.agreementId)}`);
       assert.equal(a.status, 200, JSON.stringify(a.body));
-      assert.deepEqual([a.body.contract.status, a.body.usable, a.body.agreement, a.body.providerId, a.body.consumerId], ['active', true, agreement, p.did, c.did]);
+      assert.deepEqual([a.body.contract.status, a.body.contract.id, a.body.usable, a.body.agreement, a.body.providerId, a.body.consumerId], ['active', (contract as { id: string }).id, true, agreement, p.did, c.did]);
       assert.ok((await n.api('GET', '/api/v1/agreements')).body.items.some((x: { id: string }) => x.id === cv.agreementId));
       const stored = await n.contracts.get((contract as { id: string }).id);
       assert.equal(stored?.status, 'active', `${n.name} holds the contract signed by both`);

@@ -119,6 +119,10 @@ export function createViews(ctx: ContractsContext) {
       return { format: CONTRACT_FILE_FORMAT, contractId: id, versionHash: v.hash, status, document: v.document, signatures: v.signatures.map((s) => s.jws), notices: notices.map((n) => n.jws), keys: [...keys.values()] };
     },
 
+    async contractOfAgreement(agreementId: string): Promise<{ id: string; status: ContractStatus } | undefined> {
+      const c = await ctx.store.byAgreement(agreementId);
+      return c ? { id: c.id, status: contractStatus(c, ctx.clock.now()) } : undefined;
+    },
     async statusOfAgreement(agreementId: string): Promise<ContractStatus | undefined> {
       const c = await ctx.store.byAgreement(agreementId);
       return c ? contractStatus(c, ctx.clock.now()) : undefined;

@@ -39,6 +39,8 @@ export interface ContractsPort {
   verifySignature(doc: object, jws: string, expectedSignerDid: string): Promise<void>;
   recordSigned(tx: Kysely<DB>, doc: object, signatures: string[]): Promise<{ contractId: string; versionHash: string; status: ContractStatus }>;
   statusOfAgreement(agreementId: string): Promise<ContractStatus | undefined>;
+  /** The backing contract's id and status (shown with an agreement so an operator can revoke it). */
+  contractOfAgreement(agreementId: string): Promise<{ id: string; status: ContractStatus } | undefined>;
   assertAgreementUsable(agreementId: string): Promise<void>;
 }
 

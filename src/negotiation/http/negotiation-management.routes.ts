@@ -64,14 +64,14 @@ export function negotiationManagementRoutes(ctx: NegotiationContext) {
 
     app.get('/api/v1/agreements', { config: read, schema: { tags, summary: 'Agreements of finalised negotiations, newest first, with their contract status', querystring: S.PageQuery, response: { 200: S.AgreementList } } }, async (request) => {
       const page = await ctx.store.agreements(request.query.limit, request.query.offset);
-      const statuses = await Promise.all(page.items.map((n) => ctx.contracts.statusOfAgreement(n.agreementId!)));
+      const statuses = await Promise.all(page.items.map((n) => ctx.contracts.contractOfAgreement(n.agreementId!)));
       return { total: page.total, items: page.items.map((n, i) => agreementView(n, statuses[i])) };
     });
 
     app.get('/api/v1/agreements/:id', { config: read, schema: { tags, summary: 'One agreement; usable only while its contract is active', params: S.IdParams, response: { 200: S.AgreementView } } }, async (request) => {
       const n = await ctx.store.byAgreementId(request.params.id);
       if (!n || n.state !== 'FINALIZED') throw new NegotiationProblem('DS_NEGOTIATION_AGREEMENT_NOT_FOUND', `no agreement ${request.params.id}`, [{ path: '/params/id', message: 'no such agreement' }]);
-      return agreementView(n, await ctx.contracts.statusOfAgreement(request.params.id));
+      return agreementView(n, await ctx.contracts.contractOfAgreement(request.params.id));
     });
   };
 }

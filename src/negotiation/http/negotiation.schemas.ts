@@ -84,7 +84,7 @@ export const AgreementView = Type.Object({
   target: Type.String(),
   timestamp: Type.String(),
   agreement: Policy,
-  contract: Type.Object({ status: Type.String({ description: 'status of the backing contract: active, revoked, terminated, … or none' }) }),
+  contract: Type.Object({ id: Type.Optional(Type.String({ description: 'the contract backing the agreement (revoke or terminate it under /api/v1/contracts/:id)' })), status: Type.String({ description: 'status of the backing contract: active, revoked, terminated, … or none' }) }),
   usable: Type.Boolean({ description: 'true only while the backing contract is active' }),
 });
 export const AgreementList = Type.Object({ total: Type.Integer(), items: Type.Array(AgreementView) });

@@ -28,7 +28,8 @@ export function negotiationView(n: Negotiation) {
 }
 
 /** An agreement with the status of the contract backing it: only an active contract can back an agreement. */
-export function agreementView(n: Negotiation, status: ContractStatus | undefined) {
+export function agreementView(n: Negotiation, contract: { id: string; status: ContractStatus } | undefined) {
+  const status = contract?.status;
   const a = n.agreement ?? {};
   return {
     id: n.agreementId ?? '',
@@ -39,7 +40,7 @@ export function agreementView(n: Negotiation, status: ContractStatus | undefined
     target: n.target,
     timestamp: String(a.timestamp ?? ''),
     agreement: a,
-    contract: { status: status ?? 'none' },
+    contract: contract ? { id: contract.id, status: contract.status } : { status: 'none' },
     usable: status === 'active',
   };
 }
