@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { PGliteDialect, pgliteMutex } from './pglite.dialect.js';
@@ -43,6 +42,8 @@ async function openPGlite(dataDir: string | null): Promise<Database> {
     dir = join(dataDir, 'pglite');
     mkdirSync(dir, { recursive: true });
   }
+  // Loaded only when used: a node on a PostgreSQL server never needs PGlite's module in memory.
+  const { PGlite } = await import('@electric-sql/pglite');
   // int8 and numeric come back as numbers on both engines, so stores see the same shapes.
   const client = await PGlite.create({
     ...(dir ? { dataDir: dir } : {}),

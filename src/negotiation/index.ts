@@ -125,6 +125,7 @@ export function createNegotiation(deps: NegotiationDeps): Negotiations {
     self: { did: deps.node.did, dspUrl: `${deps.node.publicUrl.replace(/\/+$/, '')}${DSP_BASE_PATH}` },
   };
   deps.outbox.on(OUTBOX_TOPIC, outcomeHandler(ctx));
+  const agreements = new Map<string, AgreementRecord>();
   const dsp = dspNegotiationRoutes(ctx);
   const management = negotiationManagementRoutes(ctx);
   return {
@@ -143,8 +144,16 @@ export function createNegotiation(deps: NegotiationDeps): Negotiations {
       return n && untilEnded(ctx, n, timeoutS);
     },
     agreement: async (agreementId) => {
+      const hit = agreements.get(agreementId);
+      if (hit) return hit;
       const n = await store.byAgreementId(agreementId);
-      return n && toAgreementRecord(n, deps.node.did);
+      const record = n && toAgreementRecord(n, deps.node.did);
+      // A finalized agreement never changes (its contract's status is read fresh elsewhere): kept, bounded.
+      if (record) {
+        if (agreements.size >= 1000) agreements.delete(agreements.keys().next().value!);
+        agreements.set(agreementId, record);
+      }
+      return record;
     },
     findAgreement: async ({ counterpartyDid, datasetId, role }) => {
       const n = await store.latestAgreement(counterpartyDid, datasetId, role);

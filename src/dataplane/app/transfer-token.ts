@@ -1,4 +1,4 @@
-import { decodeProtectedHeader, errors as joseErrors, importJWK, jwtVerify } from 'jose';
+import { decodeProtectedHeader, errors as joseErrors, importJWK, jwtVerify, type CryptoKey } from 'jose';
 import { AppError, type Clock, type IdGenerator } from '../../kernel/index.js';
 import type { DataAddress, TokenSigner } from './ports.js';
 
@@ -22,6 +22,7 @@ const HTTP_ENDPOINT = 'https://w3id.org/idsa/v4.1/HTTP' as const;
  */
 export function createTransferTokens(deps: TokenDeps) {
   const { did, signer, clock, ids } = deps;
+  const keyCache = new Map<string, CryptoKey>();
   return {
     async issue(transferId: string, subject: string, use: TokenUse, endpoint: string): Promise<DataAddress> {
       const iat = Math.floor(clock.now().getTime() / 1000);
@@ -52,11 +53,16 @@ export function createTransferTokens(deps: TokenDeps) {
         throw fail('DS_AUTH_INVALID_TOKEN', 'malformed');
       }
       if (!kid || !kid.startsWith(`${did}#`)) throw fail('DS_AUTH_WRONG_AUDIENCE', 'not issued by this node');
-      let key;
-      try {
-        key = await importJWK((await signer.publicKey(kid)).publicKeyJwk, 'EdDSA');
-      } catch {
-        throw fail('DS_AUTH_INVALID_TOKEN', 'signed with a key this node does not know');
+      // A key id names one key forever (rotation adds keys, never changes one): imported once, looked up on a miss.
+      let key = keyCache.get(kid);
+      if (!key) {
+        try {
+          key = (await importJWK((await signer.publicKey(kid)).publicKeyJwk, 'EdDSA')) as CryptoKey;
+        } catch {
+          throw fail('DS_AUTH_INVALID_TOKEN', 'signed with a key this node does not know');
+        }
+        if (keyCache.size >= 64) keyCache.clear();
+        keyCache.set(kid, key);
       }
       let payload;
       try {

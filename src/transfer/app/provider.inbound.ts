@@ -38,20 +38,32 @@ async function startStep(ctx: TransferContext, t: Transfer, by: 'auto' | 'operat
 }
 export { startStep as providerStartStep };
 
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+const settle = <T>(p: Promise<T>): Promise<Settled<T>> => p.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error }));
+const unwrap = <T>(s: Settled<T>): T => {
+  if (!s.ok) throw s.error;
+  return s.value;
+};
+
 /** POST /transfers/request. */
 export async function receiveRequest(ctx: TransferContext, m: Received): Promise<Ack> {
   const { body, caller } = m;
   const consumerPid = String(body.consumerPid);
-  const existing = await ctx.store.byCounterpartyPid(caller, consumerPid);
+  // Independent reads side by side; their failures are reported in the order the checks read.
+  const [existing, callbackCheck, agreementCheck] = await Promise.all([
+    ctx.store.byCounterpartyPid(caller, consumerPid),
+    settle(checkCallback(ctx.participants, caller, String(body.callbackAddress))),
+    settle(agreementFor(ctx, String(body.agreementId), caller)),
+  ]);
   // Idempotent on consumerPid, as the protocol asks: the same request again gets the same process.
   if (existing) return { status: 201, transfer: existing, state: existing.state };
-  const callback = await checkCallback(ctx.participants, caller, String(body.callbackAddress));
+  const callback = unwrap(callbackCheck);
   const format = String(body.format);
   if (!(FORMATS as readonly string[]).includes(format)) throw new TransferProblem('DS_TRANSFER_UNSUPPORTED_FORMAT', `format ${format} is not supported`, [{ path: '/body/format', message: `must be one of ${FORMATS.join(', ')}` }]);
   const f = format as TransferFormat;
   const dataAddress = body.dataAddress as DataAddress | undefined;
   if (isPush(f) && !dataAddress?.endpoint) throw invalidField('/body/dataAddress', 'a push transfer needs the DataAddress (with an endpoint) to push to');
-  const agreement = await agreementFor(ctx, String(body.agreementId), caller);
+  const agreement = unwrap(agreementCheck);
   const distribution = await distributionOf(ctx, agreement.datasetId, f);
   const id = newPid(ctx);
   const fields = {

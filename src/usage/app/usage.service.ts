@@ -74,9 +74,9 @@ export function createUsage(deps: UsageDeps): Usage {
     const agreement = await deps.agreements.agreement(agreementId);
     if (!agreement) return refuse('DS_USAGE_AGREEMENT_NOT_FOUND', `no agreement ${agreementId}`);
     if (agreement.consumerDid !== consumerDid) return refuse('DS_USAGE_FOREIGN_AGREEMENT', `agreement ${agreementId} was concluded with another consumer than ${consumerDid}`);
-    const status = await deps.contracts.statusOfAgreement(agreementId);
+    // Independent reads, side by side (a pool runs them at once): the contract's status and the dataset's flags.
+    const [status, dataset] = await Promise.all([deps.contracts.statusOfAgreement(agreementId), deps.datasets.getOfferedDataset(agreement.datasetId)]);
     if (status !== 'active') return refuse('DS_USAGE_CONTRACT_NOT_ACTIVE', status === undefined ? "the agreement's contract is not recorded on this node" : `the agreement's contract is ${status}`);
-    const dataset = await deps.datasets.getOfferedDataset(agreement.datasetId);
     if (!dataset) return refuse('DS_USAGE_DATASET_NOT_FOUND', `the agreement's dataset ${agreement.datasetId} is no longer offered`);
     if (dataset.containsPersonalData) {
       return refuse('DS_USAGE_CONSENT_REQUIRED', `dataset ${agreement.datasetId} contains personal data: its use must be authorised through the consent path, which is not available yet`);
@@ -126,10 +126,10 @@ export function createUsage(deps: UsageDeps): Usage {
     },
 
     async recheck({ agreementId, consumerDid }) {
-      const g = await gate(agreementId, consumerDid);
+      const [g, uses] = await Promise.all([gate(agreementId, consumerDid), counters.uses(agreementId)]);
       if (!g.ok) return { ok: false, ...g.denial };
       // A running transfer's own use is already counted: it is judged as the use it was, not as one more.
-      const used = g.policy.counted ? Math.max(0, (await counters.uses(agreementId)) - 1) : 0;
+      const used = g.policy.counted ? Math.max(0, uses - 1) : 0;
       const denied = decide(g.agreement, g.policy, used);
       return denied ? { ok: false, ...denied } : { ok: true };
     },
