@@ -40,6 +40,22 @@ describe('dases command', () => {
     assert.equal((JSON.parse(offline.stdout) as { did: string }).did, node.did);
   });
 
+  it('manages data-plane connections without ever printing a secret, and lists transfers', async () => {
+    const add = await runCli(['connections', 'add', 'lms', '--kind', 'http', '--url', 'https://lms.example.org/api', '--header', 'Authorization: Bearer s3cret-token', '--data', dataDir]);
+    assert.equal(add.code, 0, add.stderr);
+    const shown = await runCli(['connections', 'show', 'lms', '--data', dataDir]);
+    assert.equal(shown.code, 0, shown.stderr);
+    assert.ok(!`${add.stdout}${shown.stdout}`.includes('s3cret-token'), 'the secret is never printed');
+    assert.match(shown.stdout, /authorization/i);
+    const transfers = await runCli(['transfers', 'list', '--data', dataDir]);
+    assert.equal(transfers.code, 0, transfers.stderr);
+    assert.deepEqual((JSON.parse(transfers.stdout) as { items: unknown[] }).items, []);
+    const bad = await runCli(['transfers', 'start', 'urn:uuid:0', 'http://127.0.0.1:1/dsp', 'did:web:127.0.0.1%3A1', '--to', 'ftp://nowhere', '--data', dataDir]);
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /--to must be/);
+    assert.equal((await runCli(['connections', 'remove', 'lms', '--data', dataDir])).code, 0);
+  });
+
   it('reports a refused command on stderr with a non-zero exit', async () => {
     const r = await runCli(['participants', 'add', 'did:web:', '--data', dataDir]);
     assert.notEqual(r.code, 0);
