@@ -10,3 +10,4 @@ export * from './principal.js';
 export * from './http/index.js';
 export * from './content-hash.js';
 export * from './message-validator.js';
+export * from './change-notifier.js';

@@ -6,7 +6,7 @@ import type { App } from '../node/http-app.js';
 import { catalogOfferResolver, type CatalogBrowser } from './adapters/catalog-offer.resolver.js';
 import { SqlNegotiationStore } from './adapters/sql-negotiation.store.js';
 import type { NegotiationContext } from './app/negotiation.moves.js';
-import { createNotifier } from './app/negotiation.notifier.js';
+import { createNotifier } from '../kernel/index.js';
 import { createRunner, OUTBOX_TOPIC } from './app/negotiation.runner.js';
 import { act, offerAsProvider, startAsConsumer, type OperatorAction, type StartInput } from './app/operator.actions.js';
 import { outcomeHandler } from './app/outbox.outcomes.js';

@@ -11,7 +11,7 @@ import type { AgreementsPort, CatalogBrowser, DataPlanePort, DatasetsPort, Negot
 import type { TransferContext } from './app/transfer.context.js';
 import { createGate } from './app/transfer.gate.js';
 import { createJobs } from './app/transfer.jobs.js';
-import { createNotifier } from './app/transfer.notifier.js';
+import { createNotifier } from '../kernel/index.js';
 import { createRunner, OUTBOX_TOPIC } from './app/transfer.runner.js';
 import type { Transfer } from './domain/transfer.js';
 import { dspTransferRoutes } from './http/dsp-transfer.routes.js';
@@ -78,7 +78,7 @@ export interface Transfers {
 /** Dataspace Protocol 2025-1 transfer process (control plane), provider and consumer sides. */
 export function createTransfers(deps: TransferDeps): Transfers {
   const store = new SqlTransferStore(deps.db);
-  const notifier = createNotifier();
+  const notifier = createNotifier({ recheckMs: 1000 });
   const runner = createRunner({ db: deps.db, store, outbox: deps.outbox, notifier, logger: deps.logger });
   const jobsRef: { current?: ReturnType<typeof createJobs> } = {};
   const ctx: TransferContext = {

@@ -1,6 +1,8 @@
 import type { JWK } from 'jose';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/index.js';
+import type { Outbox } from '../../outbox/index.js';
+export type { OutboxMessage, OutboxOutcome } from '../../outbox/index.js';
 
 /**
  * What the contracts context needs from others, as structural subsets (the lead wires identity, the ledger, the
@@ -32,23 +34,8 @@ export interface LedgerEntry {
   payload: Record<string, unknown>;
 }
 
-export interface OutboxMessage {
-  id: string;
-  topic: string;
-  url: string;
-  audience: string;
-  body: unknown;
-  key?: string;
-  attempts: number;
-}
-
-export type OutboxOutcome = { ok: true; status: number; body: unknown } | { ok: false; status?: number; error: string };
-
 /** The lead's outbox (src/outbox): POSTs the body to `url` with a node token for `audience`, after commit, with retries. */
-export interface OutboxPort {
-  enqueue(tx: Kysely<DB>, msg: { topic: string; url: string; audience: string; body: unknown; key?: string }): Promise<string>;
-  on(topic: string, handler: (msg: OutboxMessage, outcome: OutboxOutcome) => Promise<void>): void;
-}
+export type OutboxPort = Pick<Outbox, 'enqueue' | 'on'>;
 
 /** Where other parties are reached: trusted participants and their DSP base URL. */
 export interface ContractDirectory {

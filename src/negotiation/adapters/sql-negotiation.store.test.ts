@@ -4,7 +4,7 @@ import { forEachEngine, openTestDatabase } from '../../../test/support/databases
 import type { Database } from '../../db/index.js';
 import { AppError, randomIds, silentLogger, systemClock } from '../../kernel/index.js';
 import { createOutbox, type Outbox } from '../../outbox/index.js';
-import { createNotifier } from '../app/negotiation.notifier.js';
+import { createNotifier } from '../../kernel/index.js';
 import { createRunner, OUTBOX_TOPIC } from '../app/negotiation.runner.js';
 import { advance, start, type Negotiation } from '../domain/negotiation.js';
 import { SqlNegotiationStore } from './sql-negotiation.store.js';

@@ -6,7 +6,7 @@ import { SIGNATURE_TERM } from '../domain/negotiation.messages.js';
 import { agreementMessage, eventMessage, messageUrl, terminationMessage } from '../domain/negotiation.wire.js';
 import { buildAgreement } from '../domain/offer-terms.js';
 import { NegotiationProblem, refused } from './negotiation.problem.js';
-import type { Notifier } from './negotiation.notifier.js';
+import type { Notifier } from '../../kernel/index.js';
 import type { Runner, Step } from './negotiation.runner.js';
 import type { ContractsPort, NegotiationStore, OfferCatalog, OfferResolver, OutboxPort, ParticipantLookup } from './ports.js';
 

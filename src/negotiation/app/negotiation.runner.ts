@@ -4,7 +4,7 @@ import type { Logger } from '../../kernel/index.js';
 import type { MessageKind } from '../domain/negotiation.machine.js';
 import type { Negotiation } from '../domain/negotiation.js';
 import { NegotiationProblem } from './negotiation.problem.js';
-import type { Notifier } from './negotiation.notifier.js';
+import type { Notifier } from '../../kernel/index.js';
 import type { NegotiationStore, OutboxPort } from './ports.js';
 
 /** The outbox topic of every negotiation message; its outcomes come back to this context. */

@@ -2,33 +2,16 @@ import type { Kysely, OperationNodeSource } from 'kysely';
 import type { DB } from '../../db/index.js';
 import type { NegotiationState, Role } from '../domain/negotiation.machine.js';
 import type { Negotiation, Policy } from '../domain/negotiation.js';
+import type { Outbox } from '../../outbox/index.js';
+export type { OutboxMessage, OutboxOutcome } from '../../outbox/index.js';
 
 /**
  * What the negotiation context needs from others, as structural subsets: the lead wires the outbox, the
  * contracts context, the catalog, the participant directory and the DSP catalog client.
  */
 
-export interface OutboxMessage {
-  id: string;
-  topic: string;
-  url: string;
-  audience: string;
-  body: unknown;
-  key?: string;
-  attempts: number;
-}
-export type OutboxOutcome = { ok: true; status: number; body: unknown } | { ok: false; status?: number; error: string };
-
 /** src/outbox: messages written in the caller's transaction, delivered after commit, retried; one outcome each. */
-export interface OutboxPort {
-  /** With `afterCommit: 'caller'` the outbox waits for `committed` instead of looking for the message itself. */
-  enqueue(tx: Kysely<DB>, msg: { topic: string; url: string; audience: string; body: unknown; key?: string }, opts?: { afterCommit?: 'poll' | 'caller' }): Promise<string>;
-  /** Runs `write` (one statement RETURNING what it changed) and enqueues `msgs` in that statement, sent at once; undefined if it changed nothing. */
-  enqueueWith?(db: Kysely<DB>, write: OperationNodeSource, msgs: ReadonlyArray<{ topic: string; url: string; audience: string; body: unknown; key?: string }>): Promise<string[] | undefined>;
-  on(topic: string, handler: (msg: OutboxMessage, outcome: OutboxOutcome) => Promise<void>): void;
-  /** Called right after our commit with the ids it enqueued: they leave at once. */
-  committed?(ids: readonly string[]): void;
-}
+export type OutboxPort = Pick<Outbox, 'enqueue' | 'on'> & Partial<Pick<Outbox, 'enqueueWith' | 'committed'>>;
 
 export type ContractStatus = 'pending' | 'active' | 'superseded' | 'terminated' | 'revoked' | 'expired';
 

@@ -1,6 +1,8 @@
 import type { JWK } from 'jose';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/index.js';
+import type { Outbox } from '../../outbox/index.js';
+export type { OutboxMessage, OutboxOutcome } from '../../outbox/index.js';
 
 /** Structural subsets of identity, the ledger, the outbox and participants (the lead wires the real ones). */
 
@@ -22,12 +24,8 @@ export interface ReceiptsLedger {
   receipt(index: number): Promise<unknown>;
 }
 
-export type OutboxOutcome = { ok: true; status: number; body: unknown } | { ok: false; status?: number; error: string };
-
-export interface OutboxPort {
-  enqueue(tx: Kysely<DB>, msg: { topic: string; url: string; audience: string; body: unknown; key?: string }): Promise<string>;
-  on(topic: string, handler: (msg: { id: string; topic: string; url: string; audience: string; body: unknown; attempts: number }, outcome: OutboxOutcome) => Promise<void>): void;
-}
+/** src/outbox: messages written in the caller's transaction, delivered after commit, retried; one outcome each. */
+export type OutboxPort = Pick<Outbox, 'enqueue' | 'on'>;
 
 export interface ReceiptsDirectory {
   get(did: string): Promise<{ did: string; status: 'active' | 'suspended'; endpoints: { dsp?: string | undefined } } | undefined>;

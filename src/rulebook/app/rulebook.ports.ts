@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/index.js';
 import type { DidDocument } from '../../identity/index.js';
+import type { Outbox } from '../../outbox/index.js';
+export type { OutboxMessage, OutboxOutcome } from '../../outbox/index.js';
 
 /**
  * What the rulebook context needs from others, as structural subsets (the node wires identity, the ledger,
@@ -28,23 +30,8 @@ export interface RulebookDirectory {
   get(did: string): Promise<{ did: string; status: 'active' | 'suspended'; roles: string[]; endpoints: { dsp?: string | undefined } } | undefined>;
 }
 
-export interface OutboxMessage {
-  id: string;
-  topic: string;
-  url: string;
-  audience: string;
-  body: unknown;
-  key?: string;
-  attempts: number;
-}
-
-export type OutboxOutcome = { ok: true; status: number; body: unknown } | { ok: false; status?: number; error: string };
-
 /** The node's outbox (src/outbox): POSTs `body` to `url` with a node token for `audience`, after commit, with retries. */
-export interface OutboxPort {
-  enqueue(tx: Kysely<DB>, msg: { topic: string; url: string; audience: string; body: unknown; key?: string }): Promise<string>;
-  on(topic: string, handler: (msg: OutboxMessage, outcome: OutboxOutcome) => Promise<void>): void;
-}
+export type OutboxPort = Pick<Outbox, 'enqueue' | 'on'>;
 
 /** The part of the contracts context an orchestrator uses to bind the members in one multi-party contract. */
 export interface ContractsPort {

@@ -4,6 +4,8 @@ import type { DB } from '../../db/index.js';
 import type { TransferState, Role } from '../domain/transfer.machine.js';
 import type { Transfer } from '../domain/transfer.js';
 import type { DataAddress, DataDestination, DistributionLike, DistributionSource, Measurement } from '../domain/transfer.types.js';
+import type { Outbox } from '../../outbox/index.js';
+export type { OutboxMessage, OutboxOutcome } from '../../outbox/index.js';
 
 /**
  * What the transfer context needs from others, as structural subsets of their public APIs (the lead wires the real
@@ -11,21 +13,8 @@ import type { DataAddress, DataDestination, DistributionLike, DistributionSource
  * one-call API the negotiation and the DSP catalog client.
  */
 
-export interface OutboxMessage {
-  id: string;
-  topic: string;
-  url: string;
-  audience: string;
-  body: unknown;
-  key?: string;
-  attempts: number;
-}
-export type OutboxOutcome = { ok: true; status: number; body: unknown } | { ok: false; status?: number; error: string };
-export interface OutboxPort {
-  enqueue(tx: Kysely<DB>, msg: { topic: string; url: string; audience: string; body: unknown; key?: string }, opts?: { afterCommit?: 'poll' | 'caller' }): Promise<string>;
-  on(topic: string, handler: (msg: OutboxMessage, outcome: OutboxOutcome) => Promise<void>): void;
-  committed?(ids: readonly string[]): void;
-}
+/** src/outbox: messages written in the caller's transaction, delivered after commit, retried; one outcome each. */
+export type OutboxPort = Pick<Outbox, 'enqueue' | 'on'> & Partial<Pick<Outbox, 'committed'>>;
 
 export interface ParticipantLookup {
   get(did: string): Promise<{ did: string; status: 'active' | 'suspended'; endpoints: { dsp?: string | undefined } } | undefined>;

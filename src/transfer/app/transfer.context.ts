@@ -3,7 +3,7 @@ import type { IllegalTransition, MessageKind } from '../domain/transfer.machine.
 import { advance, pidsOf, type Move, type Transfer } from '../domain/transfer.js';
 import type { Measurement } from '../domain/transfer.types.js';
 import { codeMessage, completionMessage, messageUrl } from '../domain/transfer.wire.js';
-import type { Notifier } from './transfer.notifier.js';
+import type { Notifier } from '../../kernel/index.js';
 import { refused, TransferProblem } from './transfer.problem.js';
 import type { Outgoing, Runner, Step } from './transfer.runner.js';
 import type { AgreementsPort, CatalogBrowser, DataPlanePort, DatasetsPort, NegotiationPort, OutboxPort, ParticipantLookup, ReceiptsPort, TransferStore, UsagePort } from './ports.js';

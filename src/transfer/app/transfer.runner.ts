@@ -4,7 +4,7 @@ import type { Logger } from '../../kernel/index.js';
 import type { MessageKind } from '../domain/transfer.machine.js';
 import type { Transfer } from '../domain/transfer.js';
 import { TransferProblem } from './transfer.problem.js';
-import type { Notifier } from './transfer.notifier.js';
+import type { Notifier } from '../../kernel/index.js';
 import type { OutboxPort, TransferStore } from './ports.js';
 
 /** The outbox topic of every transfer message; its outcomes come back to this context. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { createNotifier } from './negotiation.notifier.js';
+import { createNotifier } from './change-notifier.js';
 
 it('wakes a waiter on a change and returns once the condition holds', async () => {
   const n = createNotifier({ recheckMs: 60_000 });

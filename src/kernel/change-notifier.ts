@@ -1,12 +1,13 @@
 /**
- * In-process notification of negotiation changes, for callers that wait for an outcome ("negotiate and wait").
- * A waiter is woken by every committed change of its negotiation in this process and then re-reads the
- * database; a slow re-check covers changes committed by another process sharing the database.
+ * In-process notification of committed changes of persisted processes (negotiations, transfers), for callers that
+ * wait for an outcome ("negotiate and wait", the one-call transfer). A waiter is woken by every committed change of
+ * its process in this process and then re-reads the database; a slow re-check covers changes committed by another
+ * process sharing the database.
  */
 export interface Notifier {
-  /** A change of `id` committed; `value` (the negotiation as committed) spares waiters a read. */
+  /** A change of `id` committed; `value` (the record as committed) spares waiters a read. */
   changed(id: string, value?: unknown): void;
-  /** Re-reads with `load` until `done` holds, the negotiation vanishes, or `timeoutMs` passes; returns the last read. */
+  /** Re-reads with `load` until `done` holds, the record vanishes, or `timeoutMs` passes; returns the last read. */
   waitUntil<T>(id: string, load: () => Promise<T | undefined>, done: (value: T) => boolean, timeoutMs: number): Promise<T | undefined>;
   /** Wakes every waiter so it returns what it has (shutdown). */
   close(): void;
