@@ -29,7 +29,8 @@ async function startProcess(name: string, databaseUrl: string, dirs: string[]): 
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), `dases-bench-${name}-`));
   dirs.push(dataDir);
-  const flags = (process.env.DASES_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  // As `npm start` and the `dases` command run a node (DASES_BENCH_NODE_FLAGS to try others).
+  const flags = (process.env.DASES_BENCH_NODE_FLAGS ?? '--max-semi-space-size=8 --expose-gc').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...flags, join(ROOT, 'bin/dases.js'), 'start', '--port', String(port), '--data', dataDir, '--name', name], {
     env: { ...process.env, DATABASE_URL: databaseUrl, DASES_ADMIN_API_KEY: ADMIN, DASES_LOG_LEVEL: 'warn', DASES_CRAWL_INTERVAL: '0', DASES_WITNESS_INTERVAL: '0' },
     stdio: ['ignore', 'ignore', 'inherit'],

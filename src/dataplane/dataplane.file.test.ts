@@ -70,6 +70,27 @@ describe('data plane: file and directory sources, file and folder sinks', () => 
     assert.equal(served.m.sha256, sha(big));
   });
 
+  it('abort on the provider stops a file being served: the consumer sees the stream fail, both ends incomplete', async () => {
+    provider.gate.pulls.set('big-abort', { consumer: consumer.did, source: { type: 'file', path: join(dir, 'big.bin') }, finite: true });
+    const address = await provider.plane.issuePullAddress({ transferId: 'big-abort', consumerDid: consumer.did });
+    const { body, measured } = await consumer.plane.open({ transferId: 'big-abort', address });
+    let read = 0;
+    const reading = (async () => {
+      // Slow reader: the file cannot be served to its end before the abort.
+      for await (const chunk of body) {
+        read += (chunk as Buffer).length;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    })();
+    await pollUntil(async () => read > 1024 * 1024);
+    provider.plane.abort('big-abort', 'contract revoked');
+    await assert.rejects(reading);
+    assert.equal((await measured).complete, false);
+    const served = await pollUntil(async () => provider.gate.ended.find((e) => e.transferId === 'big-abort'));
+    assert.equal(served.m.complete, false);
+    assert.ok(served.m.bytes < big.length, `served ${served.m.bytes} bytes`);
+  });
+
   it('streams a directory as a tar and extracts it into a folder destination', async () => {
     const tree = join(dir, 'tree');
     mkdirSync(join(tree, 'a', 'b'), { recursive: true });

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { AppError } from '../../kernel/index.js';
-import { measureWhole, type OpenedSource, type SourceRequest } from '../app/source.js';
+import { measureWhole, type FileContent, type OpenedSource, type SourceRequest } from '../app/source.js';
 import { fileEtag, parseRange } from '../domain/range.js';
 import { hashFile } from './metering.js';
 import { packDirectory } from './tar.js';
@@ -27,18 +27,27 @@ export async function openFileSource(path: string, req: SourceRequest, mediaType
     throw Object.assign(new AppError('DS_DATAPLANE_RANGE_NOT_SATISFIABLE', `the file has ${size} bytes`, [{ path: '/headers/range', message: `outside 0-${size - 1}` }]), { contentRange: `bytes */${size}` });
   }
   if (!range) {
-    return { status: 200, headers: { ...base, 'content-length': String(size) }, ...(req.head ? {} : { body: createReadStream(path) }), measure: measureWhole };
+    return withContent({ status: 200, headers: { ...base, 'content-length': String(size) }, measure: measureWhole }, req.head ? undefined : { path, start: 0, end: size - 1 }, false);
   }
   const { start, end } = range;
-  return {
+  return withContent({
     status: 206,
     headers: { ...base, 'content-length': String(end - start + 1), 'content-range': `bytes ${start}-${end}/${size}` },
-    ...(req.head ? {} : { body: createReadStream(path, { start, end }) }),
     async measure(meter, delivered, endedAt) {
       if (!delivered || end !== size - 1 || start === 0) return meter.measurement(endedAt(), delivered && end === size - 1);
       meter.digest();
       const whole = await hashFile(path);
       return { bytes: whole.bytes, sha256: whole.hash.digest('hex'), startedAt: meter.startedAt, endedAt: endedAt(), complete: whole.bytes === size };
     },
-  };
+  }, req.head ? undefined : { path, start, end }, true);
+}
+
+/** Adds `file` and a `body` read stream opened only if asked for: a pull served from `file` never opens it. */
+function withContent(opened: OpenedSource, file: FileContent | undefined, ranged: boolean): OpenedSource {
+  if (!file) return opened;
+  let body: ReturnType<typeof createReadStream> | undefined;
+  return Object.defineProperties(opened, {
+    file: { value: file, enumerable: true },
+    body: { get: () => (body ??= ranged ? createReadStream(file.path, { start: file.start, end: file.end }) : createReadStream(file.path)), enumerable: true },
+  });
 }

@@ -2,6 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { Transform, type TransformCallback } from 'node:stream';
 import type { Measurement } from '../app/ports.js';
+import { nudgeAfter } from './gc-nudge.js';
 
 /**
  * Counts and hashes bytes as they flow, without holding them: every stream of the data plane goes through one.
@@ -21,9 +22,15 @@ export class Meter extends Transform {
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    this.update(chunk);
+    cb(null, chunk);
+  }
+
+  /** Counts and hashes a chunk that does not flow through this stream (a file served from reused buffers). */
+  update(chunk: Buffer): void {
     this.bytes += chunk.byteLength;
     this.#hash.update(chunk);
-    cb(null, chunk);
+    nudgeAfter(chunk.byteLength);
   }
 
   /** The hex digest (once: a hash cannot be finalised twice). */

@@ -19,8 +19,20 @@ export interface OpenedSource {
   status: 200 | 206;
   headers: Record<string, string>;
   body?: Readable;
+  /**
+   * Set by file sources beside `body`: the bytes on disk, so a pull can be served from a few reused buffers
+   * (resident memory) instead of `body`, which is then never read (file sources create it on first access).
+   */
+  file?: FileContent;
   /** `delivered`: every byte of `body` reached the receiver. A range that ends the file completes it. */
   measure(meter: Meter, delivered: boolean, endedAt: () => Date): Promise<Measurement>;
+}
+
+/** A byte range of a file, both ends included. */
+export interface FileContent {
+  path: string;
+  start: number;
+  end: number;
 }
 
 /** The default: complete when the body was delivered to its end. */

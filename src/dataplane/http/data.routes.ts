@@ -1,11 +1,15 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { OutgoingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AppError, isAppError, type Clock, type Logger } from '../../kernel/index.js';
 import type { App } from '../../node/http-app.js';
+import { pumpFile } from '../adapters/file.pump.js';
 import { Meter } from '../adapters/metering.js';
 import type { AbortRegistry } from '../app/abort-registry.js';
 import type { Measurement, TransferGate } from '../app/ports.js';
 import type { Sink } from '../app/sink.js';
+import type { FileContent } from '../app/source.js';
 import type { Streams } from '../app/streams.js';
 import type { TransferTokens } from '../app/transfer-token.js';
 import { DataHeaders, ProxyParams, PullParams, PushAnswer, dataTags as tags } from './dataplane.schemas.js';
@@ -54,22 +58,31 @@ export function dataRoutes(deps: DataRouteDeps) {
       throw e;
     }
     reply.code(opened.status).headers(opened.headers);
-    if (!opened.body) {
+    // A file is written from a few reused buffers (resident memory; see pumpFile): its `body` is then never opened.
+    const content: { file: FileContent } | { body: Readable } | undefined = opened.file ? { file: opened.file } : opened.body ? { body: opened.body } : undefined;
+    if (!content) {
       track.done();
       return reply.send();
     }
     const meter = new Meter(now());
-    pipeline(opened.body, meter, { signal: track.signal }).catch(() => undefined);
     reply.raw.once('close', () => {
       track.done();
-      // Complete only if every byte left the source and reached the socket without an error on the way.
-      const delivered = reply.raw.writableFinished && meter.readableEnded && !meter.errored;
+      // Complete only if every byte left the source and reached the socket without an error on the way (pumpFile
+      // ends the response only after the last byte, and destroys it on any failure).
+      const delivered = reply.raw.writableFinished && ('file' in content || (meter.readableEnded && !meter.errored));
       opened
         .measure(meter, delivered, now)
         .then((m) => ended(transferId, 'provider', m))
         .catch((e: Error) => logger.warn({ err: e, transferId }, 'measuring a served stream failed'));
     });
-    return reply.send(meter);
+    if ('body' in content) {
+      pipeline(content.body, meter, { signal: track.signal }).catch(() => undefined);
+      return reply.send(meter);
+    }
+    reply.hijack();
+    reply.raw.writeHead(reply.statusCode, reply.getHeaders() as OutgoingHttpHeaders);
+    pumpFile(content.file, reply.raw, meter, track.signal).catch(() => reply.raw.destroy());
+    return reply;
   }
 
   return async (app: App) => {

@@ -52,7 +52,7 @@ export function createRunner(deps: { db: Kysely<DB>; store: TransferStore; outbo
 
   function committed(step: Step, t: Transfer, ids: string[]): void {
     if (ids.length) outbox.committed?.(ids);
-    notifier.changed(t.id);
+    notifier.changed(t.id, t);
     try {
       step.after?.(t);
     } catch (e) {
