@@ -59,3 +59,4 @@ export { DSPACE_CONTEXT } from './domain/dspace-2025-1.context.js';
 export { ODRL_PROFILE_CONTEXT, ODRL_PROFILE_CONTEXT_URL } from './domain/odrl-profile-2025-1.context.js';
 export { createDocumentLoader, dspDocumentLoader, LOCAL_CONTEXTS, W3C_ODRL_CONTEXT_URL, type JsonLdDocumentLoader } from './adapters/jsonld.loader.js';
 export { contextRoutes, CONTEXT_ROUTES } from './http/contexts.routes.js';
+export { callbackAddressOf } from './domain/callback-address.js';

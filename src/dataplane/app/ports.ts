@@ -1,12 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { JWK } from 'jose';
 import type { DB } from '../../db/index.js';
+import type { DistributionSource } from '../../catalog/index.js';
 
-/** Where a provider's bytes come from (the catalog's distribution source, declared structurally). */
-export type DistributionSource =
-  | { type: 'rest'; url: string; method?: 'GET' | 'POST'; headers?: Record<string, string>; connection?: string; api?: boolean }
-  | { type: 'sql'; connection: string; query: string; parameters?: unknown[] }
-  | { type: 'file'; path: string };
+/** Where a provider's bytes come from: the catalog's distribution source. */
+export type { DistributionSource };
 
 /** Consumer-side destinations (management API `dataDestination`). */
 export type DataDestination =

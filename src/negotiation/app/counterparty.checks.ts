@@ -1,27 +1,15 @@
-import { datasetUuidOf, toOffer } from '../../dsp/index.js';
+import { callbackAddressOf, datasetUuidOf, toOffer } from '../../dsp/index.js';
 import { invalidField } from '../../kernel/index.js';
 import type { Policy } from '../domain/negotiation.js';
 import { isExactly } from '../domain/offer-terms.js';
 import { NegotiationProblem } from './negotiation.problem.js';
 import type { OfferCatalog, ParticipantLookup } from './ports.js';
 
-/**
- * A callback address we will POST to with our tokens: an http(s) URL without credentials, on the origin the
- * participant registered for its DSP endpoint (so a participant cannot point us at somebody else's server).
- */
+/** The counterparty's callback address, checked by the DSP rule (src/dsp callbackAddressOf). */
 export async function checkCallback(participants: ParticipantLookup, did: string, address: string, path = '/body/callbackAddress'): Promise<string> {
-  const bad = (why: string) => new NegotiationProblem('DS_NEGOTIATION_INVALID_CALLBACK', `callbackAddress ${why}`, [{ path, message: why }]);
-  let url: URL;
-  try {
-    url = new URL(address);
-  } catch {
-    throw bad('must be an absolute URL');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw bad('must be an http(s) URL');
-  if (url.username || url.password || url.search || url.hash) throw bad('must carry no credentials, query or fragment');
-  const registered = (await participants.get(did))?.endpoints.dsp;
-  if (registered !== undefined && new URL(registered).origin !== url.origin) throw bad(`must be on the participant's registered origin ${new URL(registered).origin}`);
-  return url.toString().replace(/\/+$/, '');
+  const checked = callbackAddressOf(address, (await participants.get(did))?.endpoints.dsp);
+  if (!checked.ok) throw new NegotiationProblem('DS_NEGOTIATION_INVALID_CALLBACK', `callbackAddress ${checked.why}`, [{ path, message: checked.why }]);
+  return checked.url;
 }
 
 /** An address and DID the operator gave for a counterparty: http(s), no credentials, and an active participant. */

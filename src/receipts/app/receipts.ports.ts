@@ -31,12 +31,4 @@ export interface ReceiptsDirectory {
   get(did: string): Promise<{ did: string; status: 'active' | 'suspended'; endpoints: { dsp?: string | undefined } } | undefined>;
 }
 
-/** What the consumer's node measured when it moved the bytes itself. */
-export interface Measurement {
-  bytes: number;
-  /** Hex SHA-256. */
-  sha256: string;
-  startedAt: Date;
-  endedAt: Date;
-  complete: boolean;
-}
+export type { Measurement } from '../../dataplane/index.js';

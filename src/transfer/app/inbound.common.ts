@@ -1,3 +1,4 @@
+import { callbackAddressOf } from '../../dsp/index.js';
 import type { TransferState } from '../domain/transfer.machine.js';
 import type { Transfer } from '../domain/transfer.js';
 import type { TransferContext } from './transfer.context.js';
@@ -50,21 +51,9 @@ export async function receive(ctx: TransferContext, m: Received, decide: (t: Tra
   return { status: 200, transfer: after, state: after.state };
 }
 
-/**
- * A callback address we will POST to with our tokens: an http(s) URL without credentials, on the origin the
- * participant registered for its DSP endpoint (so a participant cannot point us at somebody else's server).
- */
+/** The counterparty's callback address, checked by the DSP rule (src/dsp callbackAddressOf). */
 export async function checkCallback(participants: ParticipantLookup, did: string, address: string): Promise<string> {
-  const bad = (why: string) => new TransferProblem('DS_TRANSFER_INVALID_CALLBACK', `callbackAddress ${why}`, [{ path: '/body/callbackAddress', message: why }]);
-  let url: URL;
-  try {
-    url = new URL(address);
-  } catch {
-    throw bad('must be an absolute URL');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw bad('must be an http(s) URL');
-  if (url.username || url.password || url.search || url.hash) throw bad('must carry no credentials, query or fragment');
-  const registered = (await participants.get(did))?.endpoints.dsp;
-  if (registered !== undefined && new URL(registered).origin !== url.origin) throw bad(`must be on the participant's registered origin ${new URL(registered).origin}`);
-  return url.toString().replace(/\/+$/, '');
+  const checked = callbackAddressOf(address, (await participants.get(did))?.endpoints.dsp);
+  if (!checked.ok) throw new TransferProblem('DS_TRANSFER_INVALID_CALLBACK', `callbackAddress ${checked.why}`, [{ path: '/body/callbackAddress', message: checked.why }]);
+  return checked.url;
 }

@@ -1,18 +1,11 @@
-/**
- * Shapes shared with the data plane and the catalog (declared here structurally, as the issue's interfaces fix them).
- */
+import type { DistributionSource } from '../../catalog/index.js';
+import type { DataDestination, Measurement } from '../../dataplane/index.js';
+
+/** Shapes shared with the catalog (sources) and the data plane (destinations, measurements). */
+export type { DataDestination, DistributionSource, Measurement };
+
 export const FORMATS = ['HttpData-PULL', 'HttpData-PUSH'] as const;
 export type TransferFormat = (typeof FORMATS)[number];
-
-export type DistributionSource =
-  | { type: 'rest'; url: string; method?: 'GET' | 'POST'; headers?: Record<string, string>; connection?: string; api?: boolean }
-  | { type: 'sql'; connection: string; query: string; parameters?: unknown[] }
-  | { type: 'file'; path: string };
-
-export type DataDestination =
-  | { type: 'file'; path: string }
-  | { type: 'folder'; path: string }
-  | { type: 'rest'; url: string; method?: 'POST' | 'PUT'; connection?: string };
 
 export interface EndpointProperty {
   '@type': 'EndpointProperty';
@@ -26,14 +19,6 @@ export interface DataAddress {
   endpointType: string;
   endpoint?: string;
   endpointProperties?: EndpointProperty[];
-}
-
-export interface Measurement {
-  bytes: number;
-  sha256: string;
-  startedAt: Date;
-  endedAt: Date;
-  complete: boolean;
 }
 
 /** A distribution of a dataset, as the catalog describes it. */
