@@ -1,42 +1,19 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Ajv2019 } from 'ajv/dist/2019.js';
-import addFormatsModule from 'ajv-formats';
-import { SPEC_DIR, specSkip } from '../../../test/support/spec.js';
+import { ID, readJson, specAjv, type SpecAjv } from '../../../test/support/dsp-spec.js';
+import { specSkip } from '../../../test/support/spec.js';
 import { silentLogger } from '../../kernel/index.js';
 import type { App } from '../../node/http-app.js';
 import { createDsp, DSP_CONTEXT, validateCatalog, validateCatalogRequestMessage, validateDataset, validateDatasetRequestMessage } from '../index.js';
 import { InMemoryCatalog, offered, testApp, testTokens } from '../testing/dsp-test-kit.js';
 
-// ajv-formats is CommonJS; under NodeNext its default export may arrive wrapped.
-type AjvCtor = typeof Ajv2019;
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: InstanceType<AjvCtor>) => void;
-
-const DIR = join(SPEC_DIR, 'dsp', '2025-1');
-const ID = (s: string) => `https://w3id.org/dspace/2025/1/${s}`;
-const readJson = (p: string): unknown => JSON.parse(readFileSync(join(DIR, p), 'utf8'));
 interface IndexEntry {
   file: string;
   schema: string;
 }
 
-/** Every spec schema registered before any is compiled: they cross-reference each other by $id. */
-function specAjv(): InstanceType<AjvCtor> {
-  const ajv = new Ajv2019({ strict: false, allErrors: true });
-  addFormats(ajv);
-  for (const folder of ['common', 'catalog', 'negotiation', 'transfer']) {
-    for (const f of readdirSync(join(DIR, folder)).filter((n) => n.endsWith('-schema.json'))) {
-      // Upstream writes `#definitions/…` (not a JSON pointer) in three transfer schemas; see the spec README.
-      ajv.addSchema(JSON.parse(readFileSync(join(DIR, folder, f), 'utf8').replaceAll('#definitions/', '#/definitions/')));
-    }
-  }
-  return ajv;
-}
-
 describe('DSP 2025-1 catalog conformance', { skip: specSkip }, () => {
-  let ajv: InstanceType<AjvCtor>;
+  let ajv: SpecAjv;
   let app: App;
   const NODE = { did: 'did:web:provider.test', publicUrl: 'https://provider.test' };
   const AUTH = { authorization: 'Bearer token-of-did:web:consumer.test', 'content-type': 'application/json' };
@@ -48,7 +25,7 @@ describe('DSP 2025-1 catalog conformance', { skip: specSkip }, () => {
   };
 
   before(async () => {
-    ajv = specAjv();
+    ajv = specAjv(['common', 'catalog', 'negotiation', 'transfer']);
     const catalog = new InMemoryCatalog([...Array.from({ length: 5 }, (_, i) => offered(i + 1, {}, 1 + (i % 3))), offered(9, { distributions: [], license: undefined })]);
     app = await testApp(createDsp({ catalog, tokens: testTokens(), node: NODE, logger: silentLogger() }).routes);
   });

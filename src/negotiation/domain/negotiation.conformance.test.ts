@@ -1,22 +1,14 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { Ajv2019 } from 'ajv/dist/2019.js';
-import addFormatsModule from 'ajv-formats';
-import { SPEC_DIR, specSkip } from '../../../test/support/spec.js';
+import { DIR, ID, readJson, specAjv, type SpecAjv } from '../../../test/support/dsp-spec.js';
+import { specSkip } from '../../../test/support/spec.js';
 import type { FieldError } from '../../kernel/index.js';
 import * as v from './negotiation.messages.js';
 import { agreementMessage, eventMessage, negotiationAck, offerMessage, requestMessage, terminationMessage, verificationMessage } from './negotiation.wire.js';
 import { asMessageOffer, buildAgreement } from './offer-terms.js';
 
-// ajv-formats is CommonJS; under NodeNext its default export may arrive wrapped.
-type AjvCtor = typeof Ajv2019;
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: InstanceType<AjvCtor>) => void;
-
-const DIR = join(SPEC_DIR, 'dsp', '2025-1');
-const ID = (s: string) => `https://w3id.org/dspace/2025/1/${s}`;
-const readJson = (p: string): unknown => JSON.parse(readFileSync(join(DIR, p), 'utf8'));
 interface IndexEntry {
   file: string;
   schema: string;
@@ -36,26 +28,15 @@ const OURS: Record<string, (x: unknown) => FieldError[]> = {
 };
 const schemaOfExample = (file: string) => `negotiation/${file.replace(/(-full|_initial)?\.json$/, '')}-schema.json`;
 
-function specAjv(): InstanceType<AjvCtor> {
-  const ajv = new Ajv2019({ strict: false, allErrors: true });
-  addFormats(ajv);
-  for (const folder of ['common', 'catalog', 'negotiation', 'transfer']) {
-    for (const f of readdirSync(join(DIR, folder)).filter((n) => n.endsWith('-schema.json'))) {
-      ajv.addSchema(JSON.parse(readFileSync(join(DIR, folder, f), 'utf8').replaceAll('#definitions/', '#/definitions/')));
-    }
-  }
-  return ajv;
-}
-
 describe('DSP 2025-1 contract negotiation conformance', { skip: specSkip }, () => {
-  let ajv: InstanceType<AjvCtor>;
+  let ajv: SpecAjv;
   const spec = (schema: string, value: unknown) => {
     const check = ajv.getSchema(ID(schema));
     assert.ok(check, `schema ${schema} registered`);
     return { ok: check(value) as boolean, errors: JSON.stringify(check.errors) };
   };
   before(() => {
-    ajv = specAjv();
+    ajv = specAjv(['common', 'catalog', 'negotiation', 'transfer']);
   });
 
   it('accepts every negotiation example of the spec, each with the validator of its schema', () => {

@@ -1,21 +1,13 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { Ajv2019 } from 'ajv/dist/2019.js';
-import addFormatsModule from 'ajv-formats';
-import { SPEC_DIR, specSkip } from '../../../test/support/spec.js';
+import { DIR, ID, readJson, specAjv, type SpecAjv } from '../../../test/support/dsp-spec.js';
+import { specSkip } from '../../../test/support/spec.js';
 import type { FieldError } from '../../kernel/index.js';
 import * as v from './transfer.messages.js';
 import { codeMessage, completionMessage, requestMessage, startMessage, transferProcess } from './transfer.wire.js';
 
-// ajv-formats is CommonJS; under NodeNext its default export may arrive wrapped.
-type AjvCtor = typeof Ajv2019;
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: InstanceType<AjvCtor>) => void;
-
-const DIR = join(SPEC_DIR, 'dsp', '2025-1');
-const ID = (s: string) => `https://w3id.org/dspace/2025/1/${s}`;
-const readJson = (p: string): unknown => JSON.parse(readFileSync(join(DIR, p), 'utf8'));
 interface IndexEntry {
   file: string;
   schema: string;
@@ -35,26 +27,15 @@ const OURS: Record<string, (x: unknown) => FieldError[]> = {
 // transfer-schema.json is the abstract code message (no @type): any of our code messages must fail it as the spec's does.
 const ABSTRACT = 'transfer/transfer-schema.json';
 
-function specAjv(): InstanceType<AjvCtor> {
-  const ajv = new Ajv2019({ strict: false, allErrors: true });
-  addFormats(ajv);
-  for (const folder of ['common', 'transfer']) {
-    for (const f of readdirSync(join(DIR, folder)).filter((n) => n.endsWith('-schema.json'))) {
-      ajv.addSchema(JSON.parse(readFileSync(join(DIR, folder, f), 'utf8').replaceAll('#definitions/', '#/definitions/')));
-    }
-  }
-  return ajv;
-}
-
 describe('DSP 2025-1 transfer process conformance', { skip: specSkip }, () => {
-  let ajv: InstanceType<AjvCtor>;
+  let ajv: SpecAjv;
   const spec = (schema: string, value: unknown) => {
     const check = ajv.getSchema(ID(schema));
     assert.ok(check, `schema ${schema} registered`);
     return { ok: check(value) as boolean, errors: JSON.stringify(check.errors) };
   };
   before(() => {
-    ajv = specAjv();
+    ajv = specAjv(['common', 'transfer']);
   });
 
   it('accepts every transfer example of the spec, each with the validator of its schema', () => {
