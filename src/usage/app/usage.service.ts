@@ -126,10 +126,11 @@ export function createUsage(deps: UsageDeps): Usage {
     },
 
     async recheck({ agreementId, consumerDid }) {
-      const [g, uses] = await Promise.all([gate(agreementId, consumerDid), counters.uses(agreementId)]);
+      const g = await gate(agreementId, consumerDid);
       if (!g.ok) return { ok: false, ...g.denial };
-      // A running transfer's own use is already counted: it is judged as the use it was, not as one more.
-      const used = g.policy.counted ? Math.max(0, uses - 1) : 0;
+      // A running transfer's own use is already counted: it is judged as the use it was, not as one more. The
+      // counter is read only for policies that count (this runs on every data-plane request).
+      const used = g.policy.counted ? Math.max(0, (await counters.uses(agreementId)) - 1) : 0;
       const denied = decide(g.agreement, g.policy, used);
       return denied ? { ok: false, ...denied } : { ok: true };
     },
