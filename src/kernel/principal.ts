@@ -4,6 +4,7 @@ export type Scope = 'read' | 'write' | 'admin';
 export type Principal =
   | { kind: 'operator'; keyId: string; name: string; scopes: Scope[] }
   | { kind: 'participant'; did: string; jti: string }
+  | { kind: 'person'; personId: string; sessionId: string }
   | { kind: 'anonymous' };
 
 /**
@@ -13,6 +14,13 @@ export type Principal =
  * - `{ management: scope }`: operator API key with that scope (`X-Api-Key`);
  * - `dsp`: a node-to-node bearer token from a trusted, active participant;
  * - `transfer`: a data-plane bearer token issued for one transfer (in a DSP DataAddress). Its presence is checked
- *   before the route; the data plane verifies it (issuer, audience, transfer, expiry), then asks the transfer gate.
+ *   before the route; the data plane verifies it (issuer, audience, transfer, expiry), then asks the transfer gate;
+ * - `person`: a person signed in at this node (personal-data intermediary): the session cookie or
+ *   `Authorization: Bearer <session token>` from sign-in;
+ * - `{ management: scope, participants: true }`: an operator API key with that scope, or a node token from a
+ *   trusted, active participant (each sees only what it is party to; the route filters by principal).
  */
-export type RouteAuth = 'public' | 'dsp' | 'transfer' | { management: Scope };
+export type RouteAuth = 'public' | 'dsp' | 'transfer' | 'person' | { management: Scope; participants?: true };
+
+/** Name of the cookie that carries a person's session token (HttpOnly, SameSite=Strict). */
+export const SESSION_COOKIE = 'dases_session';

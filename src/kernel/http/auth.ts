@@ -1,11 +1,33 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
-import type { Principal, RouteAuth, Scope } from '../principal.js';
+import { SESSION_COOKIE, type Principal, type RouteAuth, type Scope } from '../principal.js';
 
 /** Implemented by the identity context: turns presented credentials into a principal, or throws an AppError. */
 export interface Authenticator {
   operator(apiKey: string): Promise<Extract<Principal, { kind: 'operator' }>>;
   participant(bearerToken: string): Promise<Extract<Principal, { kind: 'participant' }>>;
+  /** A person's session token (only on nodes with people accounts; absent: person routes answer 401). */
+  person?(sessionToken: string): Promise<Extract<Principal, { kind: 'person' }>>;
+}
+
+const SCHEME: Record<string, string> = { dsp: 'nodeToken', transfer: 'transferToken', person: 'personSession' };
+
+/** The value of one cookie in a Cookie header (no dependency for one name; values are our own base64url tokens). */
+export function cookieValue(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return undefined;
+}
+
+function bearer(request: FastifyRequest, what: string): string | undefined {
+  const header = request.headers.authorization;
+  if (!header) return undefined;
+  const m = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!m?.[1]) throw new AppError('DS_AUTH_INVALID_TOKEN', `Authorization must be "Bearer <${what}>"`, [{ path: '/headers/authorization', message: 'not a bearer token' }]);
+  return m[1];
 }
 
 /** Routes registered by plugins we do not write (the OpenAPI UI) are public by prefix, declared here only. */
@@ -36,8 +58,8 @@ export function installAuth(app: FastifyInstance, authenticator: Authenticator):
     }
     if (!auth) throw new Error(`route ${methods.join(',')} ${route.url} declares no config.auth`);
     // The OpenAPI document states what each operation demands, from the same declaration.
-    const scheme: Record<string, string[]> = { [auth === 'dsp' ? 'nodeToken' : auth === 'transfer' ? 'transferToken' : 'apiKey']: [] };
-    if (auth !== 'public') route.schema = { ...(route.schema ?? {}), security: [scheme] } as typeof route.schema;
+    const security = typeof auth === 'string' ? [{ [SCHEME[auth] ?? 'apiKey']: [] }] : auth.participants ? [{ apiKey: [] }, { nodeToken: [] }] : [{ apiKey: [] }];
+    if (auth !== 'public') route.schema = { ...(route.schema ?? {}), security } as typeof route.schema;
     for (const method of methods) if (method !== 'HEAD') table.push({ method, url: route.url, auth });
   });
   app.addHook('onRequest', async (request) => {
@@ -62,13 +84,22 @@ async function authenticate(request: FastifyRequest, auth: RouteAuth, a: Authent
     return { kind: 'anonymous' };
   }
   if (auth === 'dsp') {
-    const header = request.headers.authorization;
-    if (!header) throw new AppError('DS_AUTH_MISSING_CREDENTIALS', 'Authorization: Bearer <token> is required', [{ path: '/headers/authorization', message: 'missing' }]);
-    const m = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!m?.[1]) throw new AppError('DS_AUTH_INVALID_TOKEN', 'Authorization must be "Bearer <token>"', [{ path: '/headers/authorization', message: 'not a bearer token' }]);
-    return a.participant(m[1]);
+    const token = bearer(request, 'token');
+    if (!token) throw new AppError('DS_AUTH_MISSING_CREDENTIALS', 'Authorization: Bearer <token> is required', [{ path: '/headers/authorization', message: 'missing' }]);
+    return a.participant(token);
+  }
+  if (auth === 'person') {
+    // A bearer token wins over the cookie: an API client states who it is explicitly.
+    const token = bearer(request, 'session token') ?? cookieValue(request.headers.cookie, SESSION_COOKIE);
+    if (!token) throw new AppError('DS_AUTH_MISSING_CREDENTIALS', 'sign in first: a session cookie or Authorization: Bearer <session token> is required', [{ path: '/headers/authorization', message: 'missing' }]);
+    if (!a.person) throw new AppError('DS_AUTH_INVALID_TOKEN', 'this node has no people accounts', [{ path: '/headers/authorization', message: 'no sessions here' }]);
+    return a.person(token);
   }
   const key = request.headers['x-api-key'];
+  if (auth.participants && (typeof key !== 'string' || key === '')) {
+    const token = bearer(request, 'node token');
+    if (token) return a.participant(token);
+  }
   if (typeof key !== 'string' || key === '') throw new AppError('DS_AUTH_MISSING_CREDENTIALS', 'X-Api-Key header is required', [{ path: '/headers/x-api-key', message: 'missing' }]);
   const operator = await a.operator(key);
   if (!allows(operator.scopes, auth.management)) {
