@@ -437,6 +437,8 @@ export interface TransfersTable {
   history: Json;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** Migration 0016: the consent a transfer of personal data runs under. */
+  consent: ColumnType<unknown, string | null, string | null> | null;
 }
 
 export interface DB {

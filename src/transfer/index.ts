@@ -6,8 +6,8 @@ import type { App } from '../node/http-app.js';
 import { SqlTransferStore } from './adapters/sql-transfer.store.js';
 import { act, startAsConsumer, type OperatorAction, type StartInput } from './app/operator.actions.js';
 import { outcomeHandler } from './app/outbox.outcomes.js';
-import { createPolicyMonitor } from './app/policy.monitor.js';
-import type { AgreementsPort, CatalogBrowser, DataPlanePort, DatasetsPort, NegotiationPort, OutboxPort, ParticipantLookup, ReceiptsPort, TransferGate, UsagePort } from './app/ports.js';
+import { createPolicyMonitor, stopConsented } from './app/policy.monitor.js';
+import type { AgreementsPort, CatalogBrowser, ConsentGatePort, ConsentTokensPort, DataPlanePort, DatasetsPort, NegotiationPort, OutboxPort, ParticipantLookup, ReceiptsPort, TransferGate, UsagePort } from './app/ports.js';
 import type { TransferContext } from './app/transfer.context.js';
 import { createGate } from './app/transfer.gate.js';
 import { createJobs } from './app/transfer.jobs.js';
@@ -50,6 +50,10 @@ export interface TransferDeps {
   /** One-call API: negotiate when no usable agreement exists (`negotiation`), and find the offer (`dsp.client`). */
   negotiation?: NegotiationPort;
   catalogClient?: CatalogBrowser;
+  /** Provider: checks the consent of transfers of personal data (src/consent); without it they are refused. */
+  consent?: ConsentGatePort;
+  /** Consumer: fetches consent tokens from a person's intermediary (src/consent). */
+  consentTokens?: ConsentTokensPort;
   /** Policy monitor period for running non-finite transfers (default 250 ms; 0 disables it). */
   monitorIntervalMs?: number;
   /** Who holds the leases of background jobs (host:pid:uuid); default derived from the process. */
@@ -94,6 +98,8 @@ export function createTransfers(deps: TransferDeps): Transfers {
     dataPlane: deps.dataPlane,
     negotiation: deps.negotiation,
     catalogClient: deps.catalogClient,
+    consent: deps.consent,
+    consentTokens: deps.consentTokens,
     // Late-bound: the jobs need the context they are part of.
     jobs: { kick: (id) => jobsRef.current?.kick(id) },
     clock: deps.clock,
@@ -105,6 +111,8 @@ export function createTransfers(deps: TransferDeps): Transfers {
   jobsRef.current = jobs;
   const monitor = createPolicyMonitor(ctx, { logger: deps.logger, ...(deps.monitorIntervalMs !== undefined ? { intervalMs: deps.monitorIntervalMs } : {}) });
   deps.outbox.on(OUTBOX_TOPIC, outcomeHandler(ctx));
+  // A consent that stops (withdrawn, expired) stops the transfers running under it at once, not at the next tick.
+  deps.consent?.onStopped((consentId) => void stopConsented(ctx, consentId).catch((e: unknown) => deps.logger.warn({ err: e, consent: consentId }, 'transfers under a stopped consent not terminated')));
   const dsp = dspTransferRoutes(ctx);
   const management = transferManagementRoutes(ctx);
   return {

@@ -117,8 +117,13 @@ forEachEngine('usage control', (engine) => {
     assert.deepEqual(await usage.recheck(input('urn:agreement:revoked')), { ok: false, code: 'DS_USAGE_CONTRACT_NOT_ACTIVE', status: 403, reason: "the agreement's contract is revoked" });
   });
 
-  it('refuses personal data, saying the consent path must authorise it and is not available yet', async () => {
-    await refused(usage.authorizeTransfer(input('urn:agreement:personal')), 'DS_USAGE_CONSENT_REQUIRED', /contains personal data: .*consent path, which is not available yet/);
+  it('refuses personal data unless the transfer context checked a consent, saying a consent token is needed', async () => {
+    await refused(usage.authorizeTransfer(input('urn:agreement:personal')), 'DS_USAGE_CONSENT_REQUIRED', /contains personal data: each transfer needs the person's consent, shown by a consent token/);
+    assert.equal(await usage.usesOf('urn:agreement:personal'), 0);
+    await usage.authorizeTransfer({ ...input('urn:agreement:personal'), consented: true });
+    assert.equal(await usage.usesOf('urn:agreement:personal'), 1, 'a consented transfer of personal data is authorised and counted');
+    assert.deepEqual(await usage.recheck({ ...input('urn:agreement:personal'), consented: true }), { ok: true });
+    assert.equal((await usage.recheck(input('urn:agreement:personal'))).ok, false);
     await refused(usage.authorizeTransfer(input('urn:agreement:gone')), 'DS_USAGE_DATASET_NOT_FOUND', /no longer offered/);
   });
 

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { json, type DB, type TransfersTable } from '../../db/index.js';
 import type { TransferFilter, TransferStore } from '../app/ports.js';
-import type { HistoryEntry, Transfer } from '../domain/transfer.js';
+import type { HistoryEntry, Transfer, TransferConsent } from '../domain/transfer.js';
 import type { DataAddress, DataDestination, DistributionSource } from '../domain/transfer.types.js';
 
 type Row = Selectable<TransfersTable>;
@@ -34,6 +34,7 @@ function toTransfer(r: Row): Transfer {
     terminationCode: opt(r.termination_code),
     terminationReason: opt(r.termination_reason),
     history: r.history as HistoryEntry[],
+    consent: opt(r.consent as TransferConsent | null),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
@@ -56,6 +57,7 @@ function mutable(t: Transfer) {
     termination_code: t.terminationCode ?? null,
     termination_reason: t.terminationReason ?? null,
     history: json(t.history),
+    consent: t.consent ? json(t.consent) : null,
     updated_at: t.updatedAt,
   };
 }
@@ -121,6 +123,17 @@ export class SqlTransferStore implements TransferStore {
 
   async runningNonFinite(): Promise<Transfer[]> {
     const rows = await this.db.selectFrom('transfers').selectAll().where('state', '=', 'STARTED').where('role', '=', 'provider').where('finite', '=', false).limit(10_000).execute();
+    return rows.map(toTransfer);
+  }
+
+  async byConsent(consentId: string): Promise<Transfer[]> {
+    const rows = await this.db
+      .selectFrom('transfers')
+      .selectAll()
+      .where(sql<string>`consent ->> 'id'`, '=', consentId)
+      .where('state', 'in', ['REQUESTED', 'STARTED', 'SUSPENDED'])
+      .limit(10_000)
+      .execute();
     return rows.map(toTransfer);
   }
 

@@ -17,6 +17,7 @@ export interface FetchInput {
   purpose?: string | undefined;
   format: TransferFormat;
   dataDestination?: unknown;
+  consent?: { intermediary: string; id: string } | undefined;
   timeoutS: number;
 }
 
@@ -85,7 +86,7 @@ async function until(ctx: TransferContext, id: string, done: (t: Transfer) => bo
 export async function fetchData(ctx: TransferContext, input: FetchInput): Promise<FetchResult> {
   const agreementId = await agreementFor(ctx, input);
   const nodeReads = input.dataDestination === undefined;
-  const started = await startAsConsumer(ctx, { agreementId, counterPartyAddress: input.counterPartyAddress, counterPartyId: input.counterPartyId, format: input.format, dataDestination: input.dataDestination, nodeReads }).catch((e: unknown) => Promise.reject(inStep('transfer', e)));
+  const started = await startAsConsumer(ctx, { agreementId, counterPartyAddress: input.counterPartyAddress, counterPartyId: input.counterPartyId, format: input.format, dataDestination: input.dataDestination, nodeReads, consent: input.consent }).catch((e: unknown) => Promise.reject(inStep('transfer', e)));
   if (!nodeReads) {
     const t = await until(ctx, started.id, (x) => x.state === 'TERMINATED' || (x.state === 'COMPLETED' && x.sha256 !== undefined), input.timeoutS);
     return { kind: 'stored', transferId: t.id, agreementId, state: t.state, bytes: t.bytes ?? 0, sha256: t.sha256 ?? '' };

@@ -15,6 +15,8 @@ export interface StartInput {
   dataDestination?: unknown;
   /** One-call API: our node reads the data itself and hands it to the caller. */
   nodeReads?: boolean;
+  /** Personal data: the person's consent at their intermediary; a fresh consent token goes with the request. */
+  consent?: { intermediary: string; id: string } | undefined;
 }
 
 /** An address and DID the operator gave: http(s) without credentials, and an active trusted participant. */
@@ -32,6 +34,14 @@ async function checkCounterparty(ctx: TransferContext, did: string, address: str
   return url.toString().replace(/\/+$/, '');
 }
 
+/** A consent token for the request, from the person's intermediary (which refuses unless the consent is granted to us). */
+async function consentTokenFor(ctx: TransferContext, consent: { intermediary: string; id: string }): Promise<string> {
+  if (!ctx.consentTokens) throw new TransferProblem('DS_TRANSFER_CONSENT_UNSUPPORTED', 'this node cannot ask an intermediary for consent tokens', [{ path: '/body/consent', message: 'not supported here' }]);
+  const p = await ctx.participants.get(consent.intermediary);
+  if (!p || p.status !== 'active') throw new TransferProblem('DS_TRANSFER_UNKNOWN_PARTICIPANT', `${consent.intermediary} is not an active trusted participant of this node (add it first)`, [{ path: '/body/consent/intermediary', message: 'not an active participant' }]);
+  return ctx.consentTokens.tokenFor({ intermediaryDid: consent.intermediary, consentId: consent.id });
+}
+
 /** Consumer: requests a transfer under one of our agreements with the provider. */
 export async function startAsConsumer(ctx: TransferContext, input: StartInput): Promise<Transfer> {
   const address = await checkCounterparty(ctx, input.counterPartyId, input.counterPartyAddress);
@@ -41,6 +51,7 @@ export async function startAsConsumer(ctx: TransferContext, input: StartInput): 
   if (!a || a.role !== 'consumer' || a.providerDid !== input.counterPartyId || a.consumerDid !== ctx.self.did) {
     throw new TransferProblem('DS_TRANSFER_AGREEMENT_NOT_FOUND', `no agreement ${input.agreementId} with ${input.counterPartyId} as provider`, [{ path: '/body/agreementId', message: 'no such agreement of ours with this provider' }]);
   }
+  const consentToken = input.consent ? await consentTokenFor(ctx, input.consent) : undefined;
   const id = newPid(ctx);
   const dataAddress = isPush(input.format) ? await ctx.dataPlane.issuePushAddress({ transferId: id, providerDid: input.counterPartyId }) : undefined;
   const fields = {
@@ -54,9 +65,10 @@ export async function startAsConsumer(ctx: TransferContext, input: StartInput): 
     finite: true,
     destination,
     delivery: destination || input.nodeReads ? ('node' as const) : ('direct' as const),
+    consent: input.consent ? { id: input.consent.id, intermediaryDid: input.consent.intermediary } : undefined,
   };
   const next = must(start(fields, out(ctx, 'operator')), fields as Transfer, 'operator');
-  const body = requestMessage({ consumerPid: id, agreementId: a.agreementId, format: input.format, callbackAddress: ctx.self.dspUrl, dataAddress });
+  const body = requestMessage({ consumerPid: id, agreementId: a.agreementId, format: input.format, callbackAddress: ctx.self.dspUrl, dataAddress, consentToken });
   return ctx.runner.create({ next, sends: [{ kind: 'request', url: messageUrl('request', address, undefined), body }] });
 }
 

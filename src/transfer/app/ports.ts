@@ -36,14 +36,29 @@ export interface AgreementsPort {
 
 /** The provider's catalog (src/catalog reader): a dataset's distributions, by its local uuid. */
 export interface DatasetsPort {
-  getOfferedDataset(id: string): Promise<{ dataset: { distributions: DistributionLike[] } } | undefined>;
+  getOfferedDataset(id: string): Promise<{ dataset: { distributions: DistributionLike[]; containsPersonalData?: boolean } } | undefined>;
 }
 
 export type UsageDenial = { code: string; status: number; reason: string };
 /** src/usage: the policy decision point with atomic use counters. */
 export interface UsagePort {
-  authorizeTransfer(input: { agreementId: string; consumerDid: string; transferId: string }): Promise<void>;
-  recheck(input: { agreementId: string; consumerDid: string }): Promise<{ ok: true } | ({ ok: false } & UsageDenial)>;
+  authorizeTransfer(input: { agreementId: string; consumerDid: string; transferId: string; consented?: boolean }): Promise<void>;
+  recheck(input: { agreementId: string; consumerDid: string; consented?: boolean }): Promise<{ ok: true } | ({ ok: false } & UsageDenial)>;
+}
+
+/**
+ * src/consent, provider side: the consent token of a transfer request checked (intermediary's signature, audience,
+ * consumer, dataset, purpose, expiry, and the status its notices told us), then the status on every request.
+ */
+export interface ConsentGatePort {
+  check(token: string, expect: { consumerDid: string; datasetId: string; purpose?: string }): Promise<{ consentId: string; subjectId: string; expiresAt: Date; intermediaryDid?: string }>;
+  statusOf(consentId: string): Promise<string | undefined>;
+  onStopped(listener: (consentId: string) => void): void;
+}
+
+/** src/consent, consumer side: a fresh consent token from the person's intermediary for one transfer request. */
+export interface ConsentTokensPort {
+  tokenFor(input: { intermediaryDid: string; consentId: string }): Promise<string>;
 }
 
 export interface ExchangeFacts {
@@ -114,6 +129,8 @@ export interface TransferStore {
   list(filter: TransferFilter): Promise<{ total: number; items: Transfer[] }>;
   /** Provider transfers of non-finite data in STARTED: what the policy monitor rechecks. */
   runningNonFinite(): Promise<Transfer[]>;
+  /** Transfers not ended that run under a consent (stopped at once when it stops). */
+  byConsent(consentId: string): Promise<Transfer[]>;
   /** Transfers with a background job in STARTED (restart). */
   withJobs(): Promise<Transfer[]>;
   /** Counts a claim of the job (returns the runs so far, this one included). */

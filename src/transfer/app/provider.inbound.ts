@@ -1,8 +1,9 @@
 import { datasetUuidOf } from '../../dsp/index.js';
 import { invalidField } from '../../kernel/index.js';
-import { advance, isPush, pidsOf, start, type Transfer } from '../domain/transfer.js';
-import { FORMATS, isFinite, pickDistribution, type DataAddress, type TransferFormat } from '../domain/transfer.types.js';
-import { startMessage } from '../domain/transfer.wire.js';
+import { bindSubject } from '../domain/subject-binding.js';
+import { advance, isPush, pidsOf, start, type Transfer, type TransferConsent } from '../domain/transfer.js';
+import { FORMATS, isFinite, pickDistribution, type DataAddress, type DistributionSource, type TransferFormat } from '../domain/transfer.types.js';
+import { CONSENT_TOKEN, startMessage } from '../domain/transfer.wire.js';
 import { adopt, checkCallback, receive, type Ack, type Received } from './inbound.common.js';
 import { inbound, must, newPid, out, send, type TransferContext } from './transfer.context.js';
 import { isUniqueViolation, TransferProblem } from './transfer.problem.js';
@@ -27,7 +28,25 @@ async function distributionOf(ctx: TransferContext, datasetId: string, format: T
   const found = await ctx.datasets.getOfferedDataset(datasetUuidOf(datasetId) ?? datasetId);
   const d = found && pickDistribution(found.dataset.distributions, format);
   if (!d) throw new TransferProblem('DS_TRANSFER_NO_DISTRIBUTION', `dataset ${datasetId} has no distribution to transfer`, [{ path: '/body/agreementId', message: 'its dataset has no distribution' }]);
-  return d;
+  return { distribution: d, personal: found.dataset.containsPersonalData === true };
+}
+
+/**
+ * Personal data moves only under the person's consent: the request carries a consent token from the person's
+ * intermediary, checked here (signature, audience, consumer, dataset, purpose, expiry, status), and the source is
+ * narrowed to that one person. Without a token, or on a node that checks no consents, the refusal says so.
+ */
+async function consentFor(ctx: TransferContext, body: Record<string, unknown>, caller: string, agreement: { datasetId: string; purpose?: string | undefined }, source: DistributionSource) {
+  const token = body[CONSENT_TOKEN];
+  if (typeof token !== 'string' || token === '') {
+    throw new TransferProblem('DS_USAGE_CONSENT_REQUIRED', `dataset ${agreement.datasetId} contains personal data: the request must carry the person's consent token from their intermediary (${CONSENT_TOKEN})`, [{ path: `/body/${CONSENT_TOKEN}`, message: 'missing' }]);
+  }
+  if (!ctx.consent) throw new TransferProblem('DS_USAGE_CONSENT_REQUIRED', `dataset ${agreement.datasetId} contains personal data and this node checks no consents`, [{ path: `/body/${CONSENT_TOKEN}`, message: 'not checked here' }]);
+  const c = await ctx.consent.check(token, { consumerDid: caller, datasetId: agreement.datasetId, ...(agreement.purpose !== undefined ? { purpose: agreement.purpose } : {}) });
+  const bound = bindSubject(source, c.subjectId);
+  if (!bound.ok) throw new TransferProblem('DS_TRANSFER_CONSENT_NOT_SELECTIVE', bound.error, [{ path: '/body/agreementId', message: 'its dataset cannot be narrowed to one person' }]);
+  const consent: TransferConsent = { id: c.consentId, subjectId: c.subjectId, expiresAt: c.expiresAt.toISOString(), ...(c.intermediaryDid ? { intermediaryDid: c.intermediaryDid } : {}) };
+  return { consent, source: bound.value };
 }
 
 /** The start of a transfer (first start or the answer to a resumption): pull gets a fresh DataAddress, push its job. */
@@ -64,7 +83,8 @@ export async function receiveRequest(ctx: TransferContext, m: Received): Promise
   const dataAddress = body.dataAddress as DataAddress | undefined;
   if (isPush(f) && !dataAddress?.endpoint) throw invalidField('/body/dataAddress', 'a push transfer needs the DataAddress (with an endpoint) to push to');
   const agreement = unwrap(agreementCheck);
-  const distribution = await distributionOf(ctx, agreement.datasetId, f);
+  const { distribution, personal } = await distributionOf(ctx, agreement.datasetId, f);
+  const consented = personal ? await consentFor(ctx, body, caller, agreement, distribution.source) : undefined;
   const id = newPid(ctx);
   const fields = {
     id,
@@ -76,14 +96,15 @@ export async function receiveRequest(ctx: TransferContext, m: Received): Promise
     datasetId: agreement.datasetId,
     format: f,
     finite: isFinite(distribution.source),
-    source: distribution.source,
+    source: consented?.source ?? distribution.source,
     mediaType: distribution.mediaType,
     dataAddress: isPush(f) ? dataAddress : undefined,
+    consent: consented?.consent,
   };
   const requested = must(start(fields, inbound(ctx)), fields as Transfer, 'message');
   // Everything that can fail is prepared before the use is consumed: a use is spent only on a transfer we record.
   const started = await startStep(ctx, requested, 'auto');
-  await ctx.usage.authorizeTransfer({ agreementId: agreement.agreementId, consumerDid: caller, transferId: id });
+  await ctx.usage.authorizeTransfer({ agreementId: agreement.agreementId, consumerDid: caller, transferId: id, consented: consented !== undefined });
   try {
     const created = await ctx.runner.create(started);
     return { status: 201, transfer: created, state: 'REQUESTED' };

@@ -6,7 +6,7 @@ import { codeMessage, completionMessage, messageUrl } from '../domain/transfer.w
 import type { Notifier } from '../../kernel/index.js';
 import { refused, TransferProblem } from './transfer.problem.js';
 import type { Outgoing, Runner, Step } from './transfer.runner.js';
-import type { AgreementsPort, CatalogBrowser, DataPlanePort, DatasetsPort, NegotiationPort, OutboxPort, ParticipantLookup, ReceiptsPort, TransferStore, UsagePort } from './ports.js';
+import type { AgreementsPort, CatalogBrowser, ConsentGatePort, ConsentTokensPort, DataPlanePort, DatasetsPort, NegotiationPort, OutboxPort, ParticipantLookup, ReceiptsPort, TransferStore, UsagePort } from './ports.js';
 
 /** Background work started once a change committed (push, consumer pull into a destination); see transfer.jobs.ts. */
 export interface JobStarter {
@@ -27,6 +27,10 @@ export interface TransferContext {
   dataPlane: DataPlanePort;
   negotiation?: NegotiationPort | undefined;
   catalogClient?: CatalogBrowser | undefined;
+  /** Provider: the consent check of personal data (absent: personal data is refused). */
+  consent?: ConsentGatePort | undefined;
+  /** Consumer: consent tokens from a person's intermediary (absent: no consent-backed requests). */
+  consentTokens?: ConsentTokensPort | undefined;
   jobs: JobStarter;
   clock: Clock;
   ids: IdGenerator;

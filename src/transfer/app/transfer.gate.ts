@@ -1,7 +1,7 @@
 import { AppError } from '../../kernel/index.js';
 import type { Transfer } from '../domain/transfer.js';
 import type { Measurement } from '../domain/transfer.types.js';
-import { lapseCode } from './policy.monitor.js';
+import { consentLapse, lapseCode } from './policy.monitor.js';
 import { providerDelivered, terminateStep, type TransferContext } from './transfer.context.js';
 import { denialError } from './transfer.problem.js';
 import type { TransferGate } from './ports.js';
@@ -29,7 +29,8 @@ export function createGate(ctx: TransferContext): TransferGate {
       const t = await own(id, caller, 'provider');
       mustBeRunning(t);
       if (!t.source) throw new AppError('DS_TRANSFER_ENDED', `transfer ${id} has nothing to stream`);
-      const verdict = await ctx.usage.recheck({ agreementId: t.agreementId, consumerDid: caller });
+      const lapse = await consentLapse(ctx, t);
+      const verdict = lapse ? { ok: false as const, ...lapse } : await ctx.usage.recheck({ agreementId: t.agreementId, consumerDid: caller, consented: t.consent !== undefined });
       if (!verdict.ok) {
         await ctx.runner.change(t, (c) => (c.state === 'STARTED' || c.state === 'SUSPENDED' ? terminateStep(ctx, c, { code: lapseCode(verdict), reason: verdict.reason, by: 'auto', actor: 'message' }) : undefined));
         throw denialError(verdict);

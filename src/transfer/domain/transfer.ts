@@ -13,6 +13,18 @@ export interface HistoryEntry {
   note?: string;
 }
 
+/**
+ * The consent a transfer of one person's data runs under. Provider: checked from the consent token of the request
+ * (its id, the person's pseudonymous id here, its expiry), then by status on every data-plane request. Consumer:
+ * which consent at which intermediary to ask a fresh token for.
+ */
+export interface TransferConsent {
+  id: string;
+  intermediaryDid?: string | undefined;
+  subjectId?: string | undefined;
+  expiresAt?: string | undefined;
+}
+
 export interface Transfer {
   /** This node's process id: providerPid when we provide, consumerPid when we consume. */
   id: string;
@@ -45,6 +57,8 @@ export interface Transfer {
   terminationCode?: string | undefined;
   terminationReason?: string | undefined;
   history: HistoryEntry[];
+  /** Personal data: the consent the transfer runs under (see TransferConsent). */
+  consent?: TransferConsent | undefined;
   createdAt: Date;
   updatedAt: Date;
 }

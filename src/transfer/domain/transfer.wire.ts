@@ -14,8 +14,22 @@ export interface Pids {
   consumerPid: string;
 }
 
-export function requestMessage(m: { consumerPid: string; agreementId: string; format: string; callbackAddress: string; dataAddress?: DataAddress | undefined }): Json {
-  return { ...head('TransferRequestMessage'), consumerPid: m.consumerPid, agreementId: m.agreementId, format: m.format, ...(m.dataAddress ? { dataAddress: m.dataAddress } : {}), callbackAddress: m.callbackAddress };
+/**
+ * Our extension of the TransferRequestMessage for personal data: the consent token the person's intermediary issued
+ * to the consumer (a JWT; the provider checks it). An absolute IRI, so any JSON-LD processor reads it unambiguously.
+ */
+export const CONSENT_TOKEN = 'https://w3id.org/dases/ns#consentToken';
+
+export function requestMessage(m: { consumerPid: string; agreementId: string; format: string; callbackAddress: string; dataAddress?: DataAddress | undefined; consentToken?: string | undefined }): Json {
+  return {
+    ...head('TransferRequestMessage'),
+    consumerPid: m.consumerPid,
+    agreementId: m.agreementId,
+    format: m.format,
+    ...(m.dataAddress ? { dataAddress: m.dataAddress } : {}),
+    callbackAddress: m.callbackAddress,
+    ...(m.consentToken ? { [CONSENT_TOKEN]: m.consentToken } : {}),
+  };
 }
 export const startMessage = (p: Pids, dataAddress?: DataAddress): Json => ({ ...head('TransferStartMessage'), ...p, ...(dataAddress ? { dataAddress } : {}) });
 export const completionMessage = (p: Pids): Json => ({ ...head('TransferCompletionMessage'), ...p });

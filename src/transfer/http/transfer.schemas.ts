@@ -9,9 +9,16 @@ const Address = Type.String({ minLength: 1, maxLength: 2000, description: "the p
 const Format = Type.Union(FORMATS.map((f) => Type.Literal(f)), { description: 'HttpData-PULL (the consumer reads from the provider) or HttpData-PUSH (the provider sends to our node)' });
 const Destination = Type.Unknown({ description: 'where our node stores the data: {type:"file",path} | {type:"folder",path} | {type:"rest",url,method?,connection?}' });
 const State = Type.Union(STATES.map((s) => Type.Literal(s)));
+const Consent = Type.Object(
+  {
+    intermediary: Type.String({ pattern: '^did:web:[a-zA-Z0-9.%_-]+(:[a-zA-Z0-9.%_~-]+)*$', maxLength: 500, description: "the person's intermediary (did:web)" }),
+    id: Type.String({ minLength: 1, maxLength: 500, description: 'the consent id at the intermediary' }),
+  },
+  { additionalProperties: false, description: "personal data: the person's consent; a consent token from the intermediary goes with the request" },
+);
 
 export const StartBody = Type.Object(
-  { agreementId: Type.String({ minLength: 1, maxLength: 500 }), counterPartyAddress: Address, counterPartyId: Did, format: Format, dataDestination: Type.Optional(Destination) },
+  { agreementId: Type.String({ minLength: 1, maxLength: 500 }), counterPartyAddress: Address, counterPartyId: Did, format: Format, dataDestination: Type.Optional(Destination), consent: Type.Optional(Consent) },
   { additionalProperties: false },
 );
 
@@ -25,6 +32,7 @@ export const FetchBody = Type.Object(
     purpose: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
     format: Type.Optional(Format),
     dataDestination: Type.Optional(Destination),
+    consent: Type.Optional(Consent),
     timeoutS: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600, description: 'seconds to wait for each step (default 60)' })),
   },
   { additionalProperties: false },

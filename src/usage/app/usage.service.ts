@@ -22,11 +22,13 @@ export interface UsageDeps {
 export interface Usage {
   /**
    * Provider, before a transfer starts: agreement, caller, contract, personal data, ODRL `use` now; consumes one
-   * use atomically when the policy counts uses. Throws AppError with the denial.
+   * use atomically when the policy counts uses. Throws AppError with the denial. `consented`: the caller (the
+   * transfer context) checked the person's consent for this transfer of personal data; without it, personal data
+   * is refused.
    */
-  authorizeTransfer(input: { agreementId: string; consumerDid: string; transferId: string }): Promise<void>;
+  authorizeTransfer(input: { agreementId: string; consumerDid: string; transferId: string; consented?: boolean }): Promise<void>;
   /** The same checks without consuming a use (data-plane requests, policy monitor ticks). */
-  recheck(input: { agreementId: string; consumerDid: string }): Promise<{ ok: true } | ({ ok: false } & UsageDenial)>;
+  recheck(input: { agreementId: string; consumerDid: string; consented?: boolean }): Promise<{ ok: true } | ({ ok: false } & UsageDenial)>;
   /** Uses consumed for an agreement. */
   usesOf(agreementId: string): Promise<number>;
 }
@@ -70,7 +72,7 @@ export function createUsage(deps: UsageDeps): Usage {
   }
 
   /** Every check that does not depend on the use counter, in the order the issue gives. */
-  async function gate(agreementId: string, consumerDid: string): Promise<Gate> {
+  async function gate(agreementId: string, consumerDid: string, consented: boolean): Promise<Gate> {
     const agreement = await deps.agreements.agreement(agreementId);
     if (!agreement) return refuse('DS_USAGE_AGREEMENT_NOT_FOUND', `no agreement ${agreementId}`);
     if (agreement.consumerDid !== consumerDid) return refuse('DS_USAGE_FOREIGN_AGREEMENT', `agreement ${agreementId} was concluded with another consumer than ${consumerDid}`);
@@ -78,8 +80,8 @@ export function createUsage(deps: UsageDeps): Usage {
     const [status, dataset] = await Promise.all([deps.contracts.statusOfAgreement(agreementId), deps.datasets.getOfferedDataset(agreement.datasetId)]);
     if (status !== 'active') return refuse('DS_USAGE_CONTRACT_NOT_ACTIVE', status === undefined ? "the agreement's contract is not recorded on this node" : `the agreement's contract is ${status}`);
     if (!dataset) return refuse('DS_USAGE_DATASET_NOT_FOUND', `the agreement's dataset ${agreement.datasetId} is no longer offered`);
-    if (dataset.containsPersonalData) {
-      return refuse('DS_USAGE_CONSENT_REQUIRED', `dataset ${agreement.datasetId} contains personal data: its use must be authorised through the consent path, which is not available yet`);
+    if (dataset.containsPersonalData && !consented) {
+      return refuse('DS_USAGE_CONSENT_REQUIRED', `dataset ${agreement.datasetId} contains personal data: each transfer needs the person's consent, shown by a consent token from their intermediary`);
     }
     const policy = await compiled(agreement);
     if (!('compiled' in policy)) return { ok: false, denial: policy };
@@ -105,8 +107,8 @@ export function createUsage(deps: UsageDeps): Usage {
   };
 
   return {
-    async authorizeTransfer({ agreementId, consumerDid, transferId }) {
-      const g = await gate(agreementId, consumerDid);
+    async authorizeTransfer({ agreementId, consumerDid, transferId, consented }) {
+      const g = await gate(agreementId, consumerDid, consented === true);
       if (!g.ok) return fail(g.denial);
       if (!g.policy.counted) {
         const denied = decide(g.agreement, g.policy, 0);
@@ -125,8 +127,8 @@ export function createUsage(deps: UsageDeps): Usage {
       throw new AppError('DS_USAGE_CONFLICT', `the use counter of agreement ${agreementId} kept changing; try again`);
     },
 
-    async recheck({ agreementId, consumerDid }) {
-      const g = await gate(agreementId, consumerDid);
+    async recheck({ agreementId, consumerDid, consented }) {
+      const g = await gate(agreementId, consumerDid, consented === true);
       if (!g.ok) return { ok: false, ...g.denial };
       // A running transfer's own use is already counted: it is judged as the use it was, not as one more. The
       // counter is read only for policies that count (this runs on every data-plane request).
