@@ -7,12 +7,13 @@ import { SqlTransferStore } from './adapters/sql-transfer.store.js';
 import { act, startAsConsumer, type OperatorAction, type StartInput } from './app/operator.actions.js';
 import { outcomeHandler } from './app/outbox.outcomes.js';
 import { createPolicyMonitor, stopConsented } from './app/policy.monitor.js';
-import type { AgreementsPort, CatalogBrowser, ConsentGatePort, ConsentTokensPort, DataPlanePort, DatasetsPort, NegotiationPort, OutboxPort, ParticipantLookup, ReceiptsPort, TransferGate, UsagePort } from './app/ports.js';
+import type { AgreementsPort, CatalogBrowser, ConsentGatePort, ConsentTokensPort, DataPlanePort, ExchangeReportsPort, DatasetsPort, NegotiationPort, OutboxPort, ParticipantLookup, ReceiptsPort, TransferGate, UsagePort } from './app/ports.js';
 import type { TransferContext } from './app/transfer.context.js';
 import { createGate } from './app/transfer.gate.js';
 import { createJobs } from './app/transfer.jobs.js';
 import { createNotifier } from '../kernel/index.js';
 import { createRunner, OUTBOX_TOPIC } from './app/transfer.runner.js';
+import { reportConsentedExchanges } from './app/exchange.reports.js';
 import type { Transfer } from './domain/transfer.js';
 import { dspTransferRoutes } from './http/dsp-transfer.routes.js';
 import { transferManagementRoutes } from './http/transfer-management.routes.js';
@@ -54,6 +55,8 @@ export interface TransferDeps {
   consent?: ConsentGatePort;
   /** Consumer: fetches consent tokens from a person's intermediary (src/consent). */
   consentTokens?: ConsentTokensPort;
+  /** Provider: reports exchanges under a consent to the person's intermediary (src/rights). */
+  exchangeReports?: ExchangeReportsPort;
   /** Policy monitor period for running non-finite transfers (default 250 ms; 0 disables it). */
   monitorIntervalMs?: number;
   /** Who holds the leases of background jobs (host:pid:uuid); default derived from the process. */
@@ -83,7 +86,7 @@ export interface Transfers {
 export function createTransfers(deps: TransferDeps): Transfers {
   const store = new SqlTransferStore(deps.db);
   const notifier = createNotifier({ recheckMs: 1000 });
-  const runner = createRunner({ db: deps.db, store, outbox: deps.outbox, notifier, logger: deps.logger });
+  const runner = createRunner({ db: deps.db, store, outbox: deps.outbox, notifier, logger: deps.logger, ...(deps.exchangeReports ? { onTransition: reportConsentedExchanges(deps.node.did, deps.exchangeReports) } : {}) });
   const jobsRef: { current?: ReturnType<typeof createJobs> } = {};
   const ctx: TransferContext = {
     store,

@@ -56,6 +56,17 @@ export interface ConsentGatePort {
   onStopped(listener: (consentId: string) => void): void;
 }
 
+/**
+ * The person's intermediary learns of every exchange of their data (src/rights): a transfer under a consent that
+ * started or ended is reported in the transaction that records it (the report leaves through the outbox).
+ */
+export interface ExchangeReportsPort {
+  reportExchange(
+    tx: Kysely<DB>,
+    r: { intermediaryDid: string; consentId: string; transferId: string; role: 'provider' | 'consumer'; providerDid: string; consumerDid: string; datasetId: string; state: 'STARTED' | 'COMPLETED' | 'TERMINATED'; at: Date; bytes?: number; sha256?: string; reason?: string },
+  ): Promise<void>;
+}
+
 /** src/consent, consumer side: a fresh consent token from the person's intermediary for one transfer request. */
 export interface ConsentTokensPort {
   tokenFor(input: { intermediaryDid: string; consentId: string }): Promise<string>;

@@ -34,16 +34,20 @@ export interface Runner {
 
 const ATTEMPTS = 5;
 
-export function createRunner(deps: { db: Kysely<DB>; store: TransferStore; outbox: OutboxPort; notifier: Notifier; logger: Logger }): Runner {
+/** Extra writes of every change in its transaction, given the state before (undefined: a new transfer) and after. */
+export type TransitionHook = (tx: Kysely<DB>, before: Transfer['state'] | undefined, after: Transfer) => Promise<void>;
+
+export function createRunner(deps: { db: Kysely<DB>; store: TransferStore; outbox: OutboxPort; notifier: Notifier; logger: Logger; onTransition?: TransitionHook }): Runner {
   const { db, store, outbox, notifier } = deps;
 
-  async function persist(step: Step, kind: 'insert' | 'save'): Promise<string[] | undefined> {
+  async function persist(step: Step, kind: 'insert' | 'save', before?: Transfer['state']): Promise<string[] | undefined> {
     return db.transaction().execute(async (tx) => {
       if (kind === 'insert') await store.insert(tx, step.next);
       else if (!(await store.save(tx, step.next))) return undefined;
       const ids: string[] = [];
       const caller = outbox.committed ? { afterCommit: 'caller' as const } : undefined;
       for (const s of step.sends ?? []) ids.push(await outbox.enqueue(tx, { topic: OUTBOX_TOPIC, url: s.url, audience: step.next.counterpartyDid, body: s.body, key: step.next.id }, caller));
+      if (deps.onTransition && before !== step.next.state) await deps.onTransition(tx, before, step.next);
       // Last: the receipt appends to the log, whose lock is then held until our commit.
       if (step.record) await step.record(tx);
       return ids;
@@ -66,7 +70,7 @@ export function createRunner(deps: { db: Kysely<DB>; store: TransferStore; outbo
       for (let attempt = 1; ; attempt++) {
         const step = await decide(current);
         if (!step) return current;
-        const ids = await persist(step, 'save');
+        const ids = await persist(step, 'save', current.state);
         if (ids) {
           const saved = { ...step.next, version: current.version + 1 };
           committed(step, saved, ids);
