@@ -158,11 +158,12 @@ async function noticeOf(consent, details) {
   details.dataset.loaded = 'yes';
   const body = details.querySelector('.notice-body');
   try {
-    const n = await api('GET', `/api/v1/me/consents/${encodeURIComponent(consent.id)}/notice?lang=${lang}`);
+    const pending = consent.reconfirmationRequired && consent.pendingNotice ? '&pending=true' : '';
+    const n = await api('GET', `/api/v1/me/consents/${encodeURIComponent(consent.id)}/notice?lang=${lang}${pending}`);
     body.replaceChildren(
-      ...n.sections.map((s) => h('section', {}, h('h4', {}, s.heading), ...s.paragraphs.map((p) => h('p', {}, p)))),
+      ...n.sections.map((s) => h('section', {}, h('h4', {}, s.heading), ...s.sentences.map((p) => h('p', {}, p)))),
       n.missing?.length ? h('p', { class: 'missing' }, t('notice.missing', { fields: n.missing.join(', ') })) : null,
-      h('p', { class: 'muted' }, t('notice.version', { version: n.version, hash: n.hash })),
+      h('p', { class: 'muted' }, n.versionLine),
     );
   } catch (e) {
     body.replaceChildren(h('p', { class: 'error' }, problemText(e)));
@@ -180,8 +181,11 @@ async function act(consent, action, confirmText) {
   }
 }
 
+const titleIn = (map) => (map ? (map[lang] ?? map.en ?? map.fr ?? Object.values(map)[0]) : undefined);
+
 function consentCard(c) {
-  const who = (p) => (p ? `${p.name ?? p.did}` : '');
+  const provider = c.names?.provider ?? c.provider;
+  const consumer = c.names?.consumer ?? c.consumer;
   const notice = h('details', { class: 'notice' }, h('summary', {}, t('notice.read')), h('div', { class: 'notice-body' }, h('p', {}, t('loading'))));
   notice.addEventListener('toggle', () => notice.open && noticeOf(c, notice));
   const buttons = [];
@@ -189,17 +193,21 @@ function consentCard(c) {
     buttons.push(h('button', { type: 'button', class: 'primary', onclick: () => act(c, 'grant') }, t('action.grant')));
     buttons.push(h('button', { type: 'button', onclick: () => act(c, 'refuse') }, t('action.refuse')));
   }
-  if (c.status === 'granted') buttons.push(h('button', { type: 'button', class: 'danger', onclick: () => act(c, 'withdraw', t('confirm.withdraw')) }, t('action.withdraw')));
-  if (c.status === 'expired' || c.needsReconfirmation) buttons.push(h('button', { type: 'button', class: 'primary', onclick: () => act(c, 'reconfirm') }, t('action.reconfirm')));
+  if (c.status === 'granted' && !c.reconfirmationRequired) buttons.push(h('button', { type: 'button', class: 'danger', onclick: () => act(c, 'withdraw', t('confirm.withdraw')) }, t('action.withdraw')));
+  if (c.status === 'expired' || (c.status === 'granted' && c.reconfirmationRequired)) {
+    buttons.push(h('button', { type: 'button', class: 'primary', onclick: () => act(c, 'reconfirm') }, t('action.reconfirm')));
+    if (c.status === 'granted') buttons.push(h('button', { type: 'button', class: 'danger', onclick: () => act(c, 'withdraw', t('confirm.withdraw')) }, t('action.withdraw')));
+  }
   return h(
     'article',
-    { class: 'card', 'aria-labelledby': `c-${c.id}` },
-    h('h3', { id: `c-${c.id}` }, t('consent.title', { consumer: who(c.consumer), provider: who(c.provider) }), ' ', badge(c.status)),
+    { class: 'card', 'aria-labelledby': `c-${c.id}`, 'data-consent': c.id },
+    h('h3', { id: `c-${c.id}` }, t('consent.title', { consumer, provider }), ' ', badge(c.status)),
+    c.reconfirmationRequired ? h('p', { class: 'missing' }, t('consent.reconfirm')) : null,
     facts([
       [t('consent.purpose'), c.purpose],
-      [t('consent.data'), c.dataset?.title ?? c.dataset?.id],
-      [t('consent.from'), who(c.provider)],
-      [t('consent.to'), who(c.consumer)],
+      [t('consent.data'), titleIn(c.names?.dataset) ?? c.datasetId],
+      [t('consent.from'), provider],
+      [t('consent.to'), consumer],
       [t('consent.expires'), when(c.expiresAt)],
       [t('consent.changed'), when(c.updatedAt)],
     ]),
@@ -248,7 +256,7 @@ async function showHistory() {
 
 async function showLinks(newCode) {
   const list = await api('GET', '/api/v1/me/links');
-  const items = list.items ?? list ?? [];
+  const items = (list.items ?? []).filter((l) => l.status !== 'revoked');
   const form = h('form', {}, field('participant', t('links.participant'), { placeholder: 'did:web:…', pattern: 'did:web:.+', autocomplete: 'off' }), h('button', { type: 'submit', class: 'primary' }, t('links.create')));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
@@ -266,7 +274,7 @@ async function showLinks(newCode) {
     newCode ? h('div', { class: 'card', role: 'alert' }, h('p', {}, t('links.code')), h('p', { class: 'code' }, newCode.code), h('p', { class: 'muted' }, t('links.codeExpires', { at: when(newCode.expiresAt) }))) : null,
     items.length
       ? items.map((l) =>
-          h('article', { class: 'card' }, h('h3', {}, l.participantName ?? l.participantDid, ' ', badge(l.status)), facts([[t('links.subject'), l.subjectId], [t('links.since'), when(l.confirmedAt ?? l.createdAt)]])),
+          h('article', { class: 'card' }, h('h3', {}, l.participantDid, ' ', badge(l.status)), facts([[t('links.subject'), l.subjectId], [t('links.since'), when(l.confirmedAt ?? l.createdAt)]])),
         )
       : h('p', { class: 'muted' }, t('links.none')),
     h('h2', {}, t('links.new')),

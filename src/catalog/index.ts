@@ -11,7 +11,7 @@ import { offeringRoutes } from './http/offerings.routes.js';
 import { resourceRoutes } from './http/resources.routes.js';
 import { searchRoutes } from './http/search.routes.js';
 
-export type { CatalogResource, Dataset, DatasetView, Distribution, DistributionSource, ResourceKind, TemporalCoverage } from './domain/catalog-resource.js';
+export type { CatalogResource, Dataset, DatasetView, Distribution, DistributionSource, PersonalDataDescription, ResourceKind, TemporalCoverage } from './domain/catalog-resource.js';
 export type { LanguageMap } from './domain/language-map.js';
 export type { Offering, Pricing } from './domain/offering.js';
 export type { OfferedDataset, OfferedPage, OfferedQuery } from './app/catalog.store.js';

@@ -494,3 +494,215 @@ export interface DB {
   usage_counters: UsageCountersTable;
   exchange_receipts: ExchangeReceiptsTable;
 }
+
+/** People at a personal-data intermediary, and links with participants (migration 0013). */
+export interface PeopleTable {
+  id: string;
+  login: string;
+  login_key: string;
+  name: string | null;
+  language: 'fr' | 'en';
+  password_hash: string;
+  created_at: Timestamp;
+}
+
+export interface PeopleSessionsTable {
+  id: string;
+  person_id: string;
+  token_hash: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
+export interface PeopleSignInAttemptsTable {
+  seq: Generated<number>;
+  login_hash: string;
+  ip_hash: string;
+  outcome: 'pending' | 'failed';
+  at: Timestamp;
+}
+
+export interface PeopleLinksTable {
+  id: string;
+  person_id: string;
+  participant_did: string;
+  status: 'pending' | 'confirmed' | 'revoked';
+  code_hash: string | null;
+  code_expires_at: Timestamp | null;
+  subject_id: string | null;
+  created_at: Timestamp;
+  confirmed_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface IntermediaryLinksTable {
+  id: string;
+  intermediary_did: string;
+  subject_id: string;
+  link_id: string;
+  confirmed_at: Timestamp;
+}
+
+export interface DB {
+  people: PeopleTable;
+  people_sessions: PeopleSessionsTable;
+  people_sign_in_attempts: PeopleSignInAttemptsTable;
+  people_links: PeopleLinksTable;
+  intermediary_links: IntermediaryLinksTable;
+}
+
+/** Consents (migration 0014): intermediary records, their signed receipts, and what parties hold. */
+export interface ConsentsTable {
+  id: string;
+  person_id: string;
+  principal_id: string;
+  consumer_did: string;
+  provider_did: string;
+  dataset_id: string;
+  offer_id: string | null;
+  purpose: string;
+  consumer_subject_id: string;
+  provider_subject_id: string;
+  status: 'requested' | 'granted' | 'refused' | 'withdrawn' | 'expired';
+  notice: Json;
+  pending_notice: ColumnType<unknown, string | null, string | null> | null;
+  record: Json;
+  expires_at: Timestamp | null;
+  receipt_seq: ColumnType<number, number | undefined, number>;
+  last_receipt_hash: string | null;
+  version: ColumnType<number, number | undefined, number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ConsentReceiptsTable {
+  consent_id: string;
+  seq: number;
+  jws: string;
+  hash: string;
+  state: string;
+  created_at: Timestamp;
+}
+
+export interface PartyConsentsTable {
+  consent_id: string;
+  intermediary_did: string;
+  role: 'provider' | 'consumer';
+  provider_did: string;
+  consumer_did: string;
+  dataset_id: string;
+  purpose: string;
+  status: 'granted' | 'refused' | 'withdrawn' | 'expired';
+  reconfirmation_required: ColumnType<boolean, boolean | undefined, boolean>;
+  expires_at: Timestamp | null;
+  receipt_seq: number;
+  receipt: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface DB {
+  consents: ConsentsTable;
+  consent_receipts: ConsentReceiptsTable;
+  party_consents: PartyConsentsTable;
+}
+
+/** Privacy notices (migration 0015): one row per processing; versions are immutable rows (a trigger refuses changes). */
+export interface PrivacyNoticesTable {
+  id: string;
+  dataset_id: string;
+  offer_id: string;
+  consumer_did: string;
+  purpose: string;
+  intermediary_did: string;
+  current_version: number;
+  incomplete: boolean;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface PrivacyNoticeVersionsTable {
+  notice_id: string;
+  version: number;
+  hash: string;
+  content: Json;
+  missing: Json;
+  created_at: Timestamp;
+}
+
+export interface DB {
+  privacy_notices: PrivacyNoticesTable;
+  privacy_notice_versions: PrivacyNoticeVersionsTable;
+}
+
+/** The person's rights (migration 0017): exchange reports and erasure requests (intermediary), their party side. */
+export interface RightsExchangeReportsTable {
+  id: string;
+  person_id: string;
+  consent_id: string;
+  reporter_did: string;
+  role: 'provider' | 'consumer';
+  transfer_id: string;
+  state: 'STARTED' | 'COMPLETED' | 'TERMINATED';
+  provider_did: string;
+  consumer_did: string;
+  dataset_id: string;
+  at: Timestamp;
+  bytes: number | null;
+  sha256: string | null;
+  reason: string | null;
+  jws: string;
+  received_at: Timestamp;
+}
+
+export interface RightsErasureRequestsTable {
+  id: string;
+  person_id: string;
+  requested_at: Timestamp;
+}
+
+export interface RightsErasurePartiesTable {
+  request_id: string;
+  participant_did: string;
+  subject_id: string;
+  status: 'sent' | 'delivered' | 'confirmed' | 'refused' | 'undeliverable';
+  request_jws: string;
+  confirmation_jws: string | null;
+  reason: string | null;
+  error: string | null;
+  updated_at: Timestamp;
+  answered_at: Timestamp | null;
+}
+
+export interface RightsReceivedErasuresTable {
+  id: string;
+  intermediary_did: string;
+  subject_id: string;
+  requested_at: Timestamp;
+  request_jws: string;
+  status: 'received' | 'erased' | 'refused';
+  reason: string | null;
+  confirmation_jws: string | null;
+  received_at: Timestamp;
+  decided_at: Timestamp | null;
+}
+
+export interface RightsOutgoingReportsTable {
+  id: string;
+  intermediary_did: string;
+  transfer_id: string;
+  state: string;
+  facts: Json;
+  status: 'due' | 'sent' | 'dropped';
+  created_at: Timestamp;
+  sent_at: Timestamp | null;
+}
+
+export interface DB {
+  rights_exchange_reports: RightsExchangeReportsTable;
+  rights_erasure_requests: RightsErasureRequestsTable;
+  rights_erasure_parties: RightsErasurePartiesTable;
+  rights_received_erasures: RightsReceivedErasuresTable;
+  rights_outgoing_reports: RightsOutgoingReportsTable;
+}

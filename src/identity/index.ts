@@ -14,7 +14,7 @@ import { createSelfDescription } from './app/self-description.js';
 import { buildDidDocument, type DidDocument } from './domain/did-document.js';
 import { didFromUrl } from './domain/did-web.js';
 import { verifyParticipantCredential, type ParticipantSubject } from './domain/participant-credential.js';
-import { normaliseProfile, type ProfileInput } from './domain/profile.js';
+import { normaliseProfile, type Profile, type ProfileInput } from './domain/profile.js';
 import { apiKeyRoutes } from './http/api-keys.routes.js';
 import { identityRoutes } from './http/identity.routes.js';
 
@@ -59,6 +59,8 @@ export interface Identity {
   rotateKey(): Promise<void>;
   sweepSeenTokens(): Promise<number>;
   didDocument(): Promise<DidDocument>;
+  /** The operator's profile as it stands (legal name, addresses, roles, contact): what notices name as controller. */
+  profile(): Promise<Profile>;
   generatedAdminKeyFile?: string;
   /** Encrypts secrets at rest under the node's master key (AES-256-GCM, bound to `aad`): data-plane credentials. */
   sealer: Sealer;
@@ -123,6 +125,7 @@ export async function createIdentity(deps: IdentityDeps): Promise<Identity> {
     rotateKey,
     sweepSeenTokens: () => seen.sweep(clock.now()),
     didDocument,
+    profile: () => selfDescription.profile(),
     ...(generatedAdminKeyFile ? { generatedAdminKeyFile } : {}),
     sealer,
   };

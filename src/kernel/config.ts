@@ -23,6 +23,13 @@ const int =
     if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${env} must be an integer in [${min}, ${max}], got "${raw}"`);
     return n;
   };
+const powerOfTwo =
+  (min: number, max: number): Parser<number> =>
+  (raw, env) => {
+    const n = int(min, max)(raw, env);
+    if ((n & (n - 1)) !== 0) throw new Error(`${env} must be a power of two, got "${raw}"`);
+    return n;
+  };
 const list: Parser<string[]> = (raw) =>
   raw
     .split(',')
@@ -59,7 +66,13 @@ export const CONFIG_KEYS = {
   headquarters: { env: 'DASES_HEADQUARTERS', default: undefined, description: 'Headquarters address country subdivision, ISO 3166-2 (e.g. FR-IDF)', parse: str } as KeySpec<string | undefined>,
   legalAddress: { env: 'DASES_LEGAL_ADDRESS', default: undefined, description: 'Legal address country subdivision, ISO 3166-2 (default: the headquarters)', parse: str } as KeySpec<string | undefined>,
   roles: { env: 'DASES_ROLES', default: ['data-provider', 'data-consumer'], description: 'Comma-separated roles: data-provider, data-consumer, service-provider, orchestrator, personal-data-intermediary', parse: list } as KeySpec<string[]>,
+  consentTokenTtl: { env: 'DASES_CONSENT_TOKEN_TTL', default: 300, description: 'Seconds a consent token (issued by a personal-data intermediary to a consumer) stays valid; never beyond the consent', parse: int(10, 86_400) } as KeySpec<number>,
+  consentDays: { env: 'DASES_CONSENT_DAYS', default: 365, description: 'Days a granted or reconfirmed consent lasts unless the person chooses fewer (personal-data intermediary)', parse: int(1, 3650) } as KeySpec<number>,
   contact: { env: 'DASES_CONTACT', default: undefined, description: 'Contact (e-mail or URL) in the self-description', parse: str } as KeySpec<string | undefined>,
+  dpoContact: { env: 'DASES_DPO_CONTACT', default: undefined, description: "Contact (e-mail or URL) of the controller's data protection officer, given in privacy notices (GDPR Art. 13(1)(b))", parse: str } as KeySpec<string | undefined>,
+  supervisoryAuthority: { env: 'DASES_SUPERVISORY_AUTHORITY', default: undefined, description: 'Supervisory authority named in privacy notices (GDPR Art. 13(2)(d)); default: the national authority of the headquarters country where there is one (FR: CNIL)', parse: str } as KeySpec<string | undefined>,
+  sessionTtl: { env: 'DASES_SESSION_TTL', default: 28_800, description: "Seconds a person's session (dashboard sign-in at a personal-data intermediary) stays valid", parse: int(60, 2_592_000) } as KeySpec<number>,
+  scryptCost: { env: 'DASES_SCRYPT_COST', default: 32_768, description: 'scrypt cost N for new password hashes (a power of two; stored with each hash, older hashes are upgraded at sign-in)', parse: powerOfTwo(16_384, 1_048_576) } as KeySpec<number>,
 } as const;
 
 type Keys = typeof CONFIG_KEYS;

@@ -16,6 +16,9 @@ const PUBLIC = new Set([
   'GET /contexts/dspace/2025/1/context.jsonld',
   'GET /contexts/dspace/2025/1/odrl-profile.jsonld',
   'GET /.well-known/dases-log-head',
+  // The learner's dashboard and the way into it: the page and its files, sign-up and sign-in.
+  'GET /me/', 'GET /me/app.js', 'GET /me/strings.js', 'GET /me/app.css',
+  'POST /api/v1/me/sign-up', 'POST /api/v1/me/sessions',
 ]);
 
 describe('authorisation of every route', () => {
@@ -82,6 +85,39 @@ describe('authorisation of every route', () => {
       // A node token is no transfer token.
       const nodeToken = await node.identity.tokens.sign(node.did);
       assert.equal((await node.app.inject({ method, url, headers: { authorization: `Bearer ${nodeToken}` } })).statusCode, 401, `${r.method} ${r.url} with a node token`);
+    }
+  });
+
+  it("refuses a person's routes without a session, with a forged or unknown one, and with an operator key", async () => {
+    const personal = node.routes.filter((r) => r.auth === 'person');
+    assert.ok(personal.length >= 8, `person routes: ${personal.length}`);
+    for (const r of personal) {
+      const method = r.method as 'GET';
+      const url = path(r.url).replace(':action', 'grant');
+      const none = await node.app.inject({ method, url });
+      assert.equal(none.statusCode, 401, `${r.method} ${r.url} without a session`);
+      assert.equal(none.json().code, 'DS_AUTH_MISSING_CREDENTIALS');
+      for (const headers of [{ authorization: 'Bearer not-a-session' }, { cookie: 'dases_session=not-a-session' }]) {
+        const forged = await node.app.inject({ method, url, headers });
+        assert.equal(forged.statusCode, 401, `${r.method} ${r.url} with ${Object.keys(headers)[0]}`);
+        assert.equal(forged.json().code, 'DS_AUTH_INVALID_TOKEN');
+      }
+      assert.equal((await node.app.inject({ method, url, headers: { 'x-api-key': 'admin-key-for-tests' } })).statusCode, 401, `${r.method} ${r.url}: an operator key is no session`);
+      const nodeToken = await node.identity.tokens.sign(node.did);
+      assert.equal((await node.app.inject({ method, url, headers: { authorization: `Bearer ${nodeToken}` } })).statusCode, 401, `${r.method} ${r.url}: a node token is no session`);
+    }
+  });
+
+  it('refuses routes open to operators and participants without a key or with a forged node token', async () => {
+    const shared = node.routes.filter((r) => typeof r.auth === 'object' && r.auth.participants);
+    assert.ok(shared.length >= 1);
+    for (const r of shared) {
+      const method = r.method as 'GET';
+      const forged = await node.app.inject({ method, url: path(r.url), headers: { authorization: 'Bearer eyJhbGciOiJFZERTQSJ9.e30.AAAA' } });
+      assert.equal(forged.statusCode, 401, `${r.method} ${r.url} with a forged node token`);
+      // Our own token is refused: this node is not a trusted participant of itself.
+      const own = await node.app.inject({ method, url: path(r.url), headers: { authorization: `Bearer ${await node.identity.tokens.sign(node.did)}` } });
+      assert.equal(own.statusCode, 401, `${r.method} ${r.url} with an untrusted node's token`);
     }
   });
 

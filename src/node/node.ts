@@ -15,6 +15,10 @@ import { createDataPlane, type TransferGate } from '../dataplane/index.js';
 import { createReceipts } from '../receipts/index.js';
 import { createTransfers, type Transfers } from '../transfer/index.js';
 import { createUsage } from '../usage/index.js';
+import { createPeople } from '../people/index.js';
+import { createNotices, createNoticesClient } from '../notices/index.js';
+import { createConsent } from '../consent/index.js';
+import { dashboardRoutes } from '../dashboard/index.js';
 import { createLogger, randomIds, systemClock, type Clock, type Config, type IdGenerator, type Logger, type RouteEntry } from '../kernel/index.js';
 import { createHttpApp, type App } from './http-app.js';
 import { systemRoutes } from './system.routes.js';
@@ -118,10 +122,37 @@ export async function buildNode(opts: NodeOptions): Promise<DasesNode> {
     // DSP contract negotiation (provider and consumer); its messages leave through the outbox, its agreements are contracts.
     const negotiation = createNegotiation({ db, clock, ids, logger, node, outbox, contracts, catalog: catalog.reader, participants: participants.directory, catalogClient: dsp.client });
 
+    // The person at the centre (issue 7): people and their links (intermediary), privacy notices (controller),
+    // consents (intermediary and parties), the dashboard. Every node has the parties' side; the intermediary role
+    // (DASES_ROLES) opens the people's side.
+    const intermediary = config.roles.includes('personal-data-intermediary');
+    const people = createPeople({ db, clock, ids, logger, node, intermediary, tokens: identity.tokens, participants: participants.directory, sessionTtlSeconds: config.sessionTtl, scryptCost: config.scryptCost, ...(opts.fetch ? { fetch: opts.fetch } : {}) });
+    const notices = createNotices({ db, clock, ids, logger, node, profile: () => identity.profile(), dpoContact: config.dpoContact, supervisoryAuthority: config.supervisoryAuthority, catalog: catalog.reader, participants: participants.directory });
+    const consent = createConsent({
+      db,
+      clock,
+      ids,
+      logger,
+      node,
+      intermediary,
+      signer: identity.signer,
+      resolver: identity.resolver,
+      ledger,
+      outbox,
+      participants: participants.directory,
+      people,
+      notices: createNoticesClient({ tokens: identity.tokens, participants: participants.directory, logger, ...(opts.fetch ? { fetch: opts.fetch } : {}) }),
+      consentTokenTtlSeconds: config.consentTokenTtl,
+      defaultConsentDays: config.consentDays,
+      holder,
+      tokens: identity.tokens,
+      ...(opts.fetch ? { fetch: opts.fetch } : {}),
+    });
+
     const { app, metrics, routes } = await createHttpApp({
       logger,
       bodyLimit: config.bodyLimit,
-      authenticator: identity.authenticatorFor(participants.directory),
+      authenticator: { ...identity.authenticatorFor(participants.directory), person: (token) => people.authenticate(token) },
       title: `dases node: ${config.name}`,
     });
     await app.register(systemRoutes({ database, metrics, did: identity.did }));
@@ -192,12 +223,18 @@ export async function buildNode(opts: NodeOptions): Promise<DasesNode> {
       dataPlane,
       negotiation,
       catalogClient: dsp.client,
+      consent,
+      consentTokens: { tokenFor: async ({ intermediaryDid, consentId }) => (await consent.consentToken(intermediaryDid, consentId)).token },
       monitorIntervalMs: config.policyMonitorInterval,
       holder,
     });
     await app.register(dataPlane.routes);
     await app.register(transfers.routes);
     await app.register(receipts.routes);
+    await app.register(people.routes);
+    await app.register(notices.routes);
+    await app.register(consent.routes);
+    await app.register(dashboardRoutes());
     await app.ready();
 
     let sweeper: NodeJS.Timeout | undefined;
@@ -215,6 +252,7 @@ export async function buildNode(opts: NodeOptions): Promise<DasesNode> {
         outbox.start();
         transfers.start();
         receipts.start();
+        consent.start();
         federation.start();
         witnessing.start();
         sweeper = setInterval(() => void identity.sweepSeenTokens().catch((e) => logger.warn({ err: e }, 'token sweep failed')), 60_000);
@@ -228,6 +266,7 @@ export async function buildNode(opts: NodeOptions): Promise<DasesNode> {
         witnessing.stop();
         await transfers.stop();
         receipts.stop();
+        consent.stop();
         await outbox.stop();
         if (sweeper) clearInterval(sweeper);
         await app.close();

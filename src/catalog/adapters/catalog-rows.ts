@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import { json, type CatalogResourcesTable, type OfferingsTable } from '../../db/index.js';
 import { firstText } from '../domain/language-map.js';
-import { searchTextOf, type CatalogResource, type Distribution, type TemporalCoverage } from '../domain/catalog-resource.js';
+import { searchTextOf, type CatalogResource, type Distribution, type PersonalDataDescription, type TemporalCoverage } from '../domain/catalog-resource.js';
 import type { Offering, Pricing } from '../domain/offering.js';
 
 /** Kind-specific and rarely filtered fields live in `details`; filtered fields have columns with indexes. */
@@ -13,11 +13,12 @@ interface Details {
   endpointUrl?: string;
   endpointDescription?: string;
   serviceType?: string;
+  personalData?: PersonalDataDescription;
 }
 
 export function resourceToRow(r: CatalogResource) {
   const details: Details = { spatial: r.spatial, distributions: r.distributions };
-  for (const k of ['keywordsByLanguage', 'temporal', 'endpointUrl', 'endpointDescription', 'serviceType'] as const) if (r[k] !== undefined) (details as Record<string, unknown>)[k] = r[k];
+  for (const k of ['keywordsByLanguage', 'temporal', 'endpointUrl', 'endpointDescription', 'serviceType', 'personalData'] as const) if (r[k] !== undefined) (details as Record<string, unknown>)[k] = r[k];
   return {
     id: r.id,
     kind: r.kind,
@@ -60,7 +61,7 @@ export function rowToResource(row: ResourceRow): CatalogResource {
   };
   if (row.license !== null) r.license = row.license;
   if (row.publisher !== null) r.publisher = row.publisher;
-  for (const k of ['keywordsByLanguage', 'temporal', 'endpointUrl', 'endpointDescription', 'serviceType'] as const) if (d[k] !== undefined) (r as unknown as Record<string, unknown>)[k] = d[k];
+  for (const k of ['keywordsByLanguage', 'temporal', 'endpointUrl', 'endpointDescription', 'serviceType', 'personalData'] as const) if (d[k] !== undefined) (r as unknown as Record<string, unknown>)[k] = d[k];
   return r;
 }
 

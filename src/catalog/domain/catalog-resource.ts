@@ -24,6 +24,18 @@ export interface Distribution {
   source: DistributionSource;
 }
 
+/**
+ * What a dataset holding personal data declares about it, for the privacy notices its controller gives the people
+ * concerned (GDPR Art. 13): the categories of personal data, how long they are kept, automated decisions (the text
+ * shown to people; "none" when there are none) and whether special categories (Art. 9) are among them.
+ */
+export interface PersonalDataDescription {
+  categories: string[];
+  retentionDays?: number;
+  automatedDecisions?: string;
+  specialCategories?: boolean;
+}
+
 export interface TemporalCoverage {
   startDate?: string;
   endDate?: string;
@@ -45,6 +57,8 @@ export interface ResourceContent {
   temporal?: TemporalCoverage;
   spatial: string[];
   containsPersonalData: boolean;
+  /** Datasets with `containsPersonalData` only. */
+  personalData?: PersonalDataDescription;
   /** Datasets only (empty for services). */
   distributions: Distribution[];
   /** Services only. */
@@ -89,6 +103,7 @@ export function toInput(kind: ResourceKind, r: ResourceContent): Record<string, 
     containsPersonalData: r.containsPersonalData,
   };
   if (kind === 'dataset') out.distributions = r.distributions;
+  if (r.personalData) out.personalData = r.personalData;
   for (const k of ['license', 'publisher', 'temporal', 'endpointUrl', 'endpointDescription', 'serviceType'] as const) if (r[k] !== undefined) out[k] = r[k];
   return out;
 }

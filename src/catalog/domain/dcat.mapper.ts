@@ -1,5 +1,5 @@
 import { normaliseOfferPolicy } from '../../policy/index.js';
-import { EU_DATA_THEMES, type CatalogResource } from './catalog-resource.js';
+import { EU_DATA_THEMES, type CatalogResource, type PersonalDataDescription } from './catalog-resource.js';
 import { UNDETERMINED, type LanguageMap } from './language-map.js';
 import type { Offering } from './offering.js';
 
@@ -60,6 +60,17 @@ function common(r: CatalogResource, offers: Offering[]): Record<string, unknown>
   return node;
 }
 
+/** DCAT-AP has no terms for what a dataset's personal data are: ours, in the dases namespace. */
+function personalDataNode(p: PersonalDataDescription): Record<string, unknown> {
+  return {
+    '@type': 'dases:PersonalDataDescription',
+    'dases:personalDataCategory': p.categories,
+    ...(p.retentionDays !== undefined ? { 'dases:retentionDays': { '@value': String(p.retentionDays), '@type': 'xsd:integer' } } : {}),
+    ...(p.automatedDecisions !== undefined ? { 'dases:automatedDecisions': p.automatedDecisions } : {}),
+    ...(p.specialCategories !== undefined ? { 'dases:specialCategories': { '@value': String(p.specialCategories), '@type': 'xsd:boolean' } } : {}),
+  };
+}
+
 /**
  * The local catalog as a DCAT-AP 3 dcat:Catalog in JSON-LD. Distribution sources (URLs, queries, paths) are
  * internal and never exported; access goes through the node's Dataspace Protocol endpoint.
@@ -70,6 +81,7 @@ export function toDcatCatalog(node: { did: string; name: string; publicUrl: stri
   const datasets = resources.filter((r) => r.kind === 'dataset').map((r) => ({
     '@type': 'dcat:Dataset',
     ...common(r, offersOf(r.id)),
+    ...(r.personalData ? { 'dases:personalData': personalDataNode(r.personalData) } : {}),
     'dcat:distribution': r.distributions.map((d) => ({
       '@id': `urn:uuid:${d.id}`,
       '@type': 'dcat:Distribution',

@@ -2,12 +2,13 @@ import { err, ok, type FieldError, type Result } from '../../kernel/index.js';
 import { EU_DATA_THEMES, type ResourceContent, type ResourceKind, type TemporalCoverage } from './catalog-resource.js';
 import { isHttpUrl, parseDistributions, unknownFields } from './distribution.parser.js';
 import { canonicalTag, isLanguageTag, toLanguageMap } from './language-map.js';
+import { parsePersonalData } from './personal-data.parser.js';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const IRI = /^[A-Za-z][A-Za-z0-9+.-]*:\S+$/;
 const COMMON = ['title', 'description', 'keywords', 'themes', 'languages', 'license', 'publisher', 'temporal', 'spatial', 'containsPersonalData', 'version'];
-export const DATASET_FIELDS = [...COMMON, 'distributions'];
+export const DATASET_FIELDS = [...COMMON, 'distributions', 'personalData'];
 export const SERVICE_FIELDS = [...COMMON, 'kind', 'endpointUrl', 'endpointDescription', 'serviceType'];
 
 /**
@@ -51,8 +52,11 @@ export function parseResourceInput(kind: ResourceKind, input: unknown, newId: ()
     else content.containsPersonalData = input.containsPersonalData;
   }
   if (input.version !== undefined && !(Number.isInteger(input.version) && (input.version as number) >= 1)) errors.push({ path: '/version', message: 'must be a positive integer' });
-  if (kind === 'dataset') content.distributions = parseDistributions(input.distributions, '/distributions', errors, newId);
-  else parseServiceFields(input, content, errors);
+  if (kind === 'dataset') {
+    content.distributions = parseDistributions(input.distributions, '/distributions', errors, newId);
+    const personalData = parsePersonalData(input.personalData, content.containsPersonalData, '/personalData', errors);
+    if (personalData) content.personalData = personalData;
+  } else parseServiceFields(input, content, errors);
   return errors.length ? err(errors) : ok(content);
 }
 

@@ -22,7 +22,16 @@ const common = {
   containsPersonalData: Type.Optional(Type.Boolean()),
   version: Type.Optional(Type.Integer({ minimum: 1, description: 'Expected current version (or send If-Match)' })),
 };
-export const DatasetBody = Type.Object({ ...common, distributions: Type.Optional(Type.Array(Distribution)) }, { additionalProperties: false });
+const PersonalData = Type.Object(
+  {
+    categories: Type.Array(Type.String(), { description: 'Categories of personal data, e.g. "identification", "training results"' }),
+    retentionDays: Type.Optional(Type.Integer({ description: 'Days the data is kept' })),
+    automatedDecisions: Type.Optional(Type.String({ description: 'Automated decisions, profiling included, as told to people ("none" when there are none)' })),
+    specialCategories: Type.Optional(Type.Boolean({ description: 'Whether special categories of personal data (GDPR Art. 9) are included' })),
+  },
+  { additionalProperties: false, description: 'Only with containsPersonalData: true; privacy notices are built from it' },
+);
+export const DatasetBody = Type.Object({ ...common, distributions: Type.Optional(Type.Array(Distribution)), personalData: Type.Optional(PersonalData) }, { additionalProperties: false });
 export const ServiceBody = Type.Object(
   {
     ...common,

@@ -1,0 +1,37 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/index.js';
+import { AppError, type Clock, type IdGenerator, type Logger } from '../../kernel/index.js';
+import type { SqlConsentStore } from '../adapters/sql-consent.store.js';
+import type { SqlPartyConsentStore } from '../adapters/sql-party-consent.store.js';
+import type { ConsentLedger, ConsentNotices, ConsentParticipants, ConsentPeople, ConsentResolver, ConsentSigner, OutboxPort } from './ports.js';
+
+/** Outbox topic of the intermediary's signed notices to the parties of a consent. */
+export const CONSENT_NOTICE_TOPIC = 'consent.notice';
+
+export interface ConsentContext {
+  db: Kysely<DB>;
+  clock: Clock;
+  ids: IdGenerator;
+  logger: Logger;
+  node: { did: string; publicUrl: string };
+  intermediary: boolean;
+  signer: ConsentSigner;
+  resolver: ConsentResolver;
+  ledger: ConsentLedger;
+  outbox: OutboxPort;
+  participants: ConsentParticipants;
+  people: ConsentPeople;
+  notices: ConsentNotices;
+  store: SqlConsentStore;
+  party: SqlPartyConsentStore;
+  consentTokenTtlSeconds: number;
+  defaultConsentDays: number;
+}
+
+/** Person and intermediary routes exist on every node; without the role they say so. */
+export function assertIntermediary(ctx: Pick<ConsentContext, 'intermediary'>): void {
+  if (!ctx.intermediary) throw new AppError('DS_PEOPLE_NOT_INTERMEDIARY', 'this node is not a personal-data intermediary (DASES_ROLES lacks personal-data-intermediary)');
+}
+
+/** Where the person withdraws: the dashboard of the intermediary. */
+export const withdrawUrl = (ctx: Pick<ConsentContext, 'node'>): string => `${ctx.node.publicUrl.replace(/\/+$/, '')}/me/`;
