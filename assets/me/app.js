@@ -66,7 +66,7 @@ function problemText(e) {
 
 function page(title, ...content) {
   document.title = `${title} · ${t('brand')}`;
-  main.replaceChildren(h('h1', {}, title), ...content);
+  main.replaceChildren(h('h1', {}, title), ...content.flat(2).filter((c) => c !== undefined && c !== null && c !== false));
 }
 
 function focusMain() {
@@ -232,8 +232,10 @@ async function showConsents() {
 }
 
 async function showHistory() {
-  const list = await api('GET', '/api/v1/me/exchanges');
+  const [list, consents] = await Promise.all([api('GET', '/api/v1/me/exchanges'), api('GET', '/api/v1/me/consents')]);
   const items = list.items ?? [];
+  const datasets = new Map((consents.items ?? []).map((c) => [c.id, titleIn(c.names?.dataset)]));
+  const party = (p) => p?.name ?? p?.did ?? '';
   page(
     t('history.title'),
     ...header('history'),
@@ -247,7 +249,17 @@ async function showHistory() {
           h(
             'tbody',
             {},
-            items.map((x) => h('tr', {}, h('td', {}, when(x.startedAt ?? x.at)), h('td', {}, x.consumer?.name ?? x.consumer?.did ?? ''), h('td', {}, x.dataset?.title ?? x.dataset?.id ?? ''), h('td', {}, x.provider?.name ?? x.provider?.did ?? ''), h('td', {}, x.state ?? ''))),
+            items.map((x) =>
+              h(
+                'tr',
+                { 'data-transfer': x.transferId },
+                h('td', {}, when(x.startedAt ?? x.endedAt)),
+                h('td', {}, party(x.consumer)),
+                h('td', {}, datasets.get(x.consentId) ?? x.datasetId),
+                h('td', {}, party(x.provider)),
+                h('td', {}, t(`exchange.${x.state}`), x.endedAt ? ` (${when(x.endedAt)})` : ''),
+              ),
+            ),
           ),
         )
       : h('p', { class: 'muted' }, t('history.none')),
@@ -310,7 +322,7 @@ async function showData() {
     h('p', {}, t('data.eraseIntro')),
     erasure,
     requests.length
-      ? h('ul', {}, requests.map((r) => h('li', {}, t('data.request', { at: when(r.createdAt) }), ' ', badge(r.status), (r.parties ?? []).length ? ` (${r.parties.map((p) => `${p.name ?? p.did}: ${t(`status.${p.status}`)}`).join(', ')})` : '')))
+      ? h('ul', {}, requests.map((r) => h('li', {}, t('data.request', { at: when(r.requestedAt) }), ' ', badge(r.status), (r.parties ?? []).length ? ` (${r.parties.map((p) => `${p.name ?? p.did}: ${t(`status.${p.status}`)}`).join(', ')})` : '')))
       : null,
   );
 }

@@ -60,6 +60,19 @@ export interface ConsentDeps {
   fetch?: typeof fetch;
 }
 
+/** One of a person's consents as the person's export gives it. */
+export interface PersonConsentExport {
+  id: string;
+  status: ConsentState;
+  providerDid: string;
+  consumerDid: string;
+  datasetId: string;
+  purpose: string;
+  expiresAt?: Date;
+  record: unknown;
+  receipts: Array<{ seq: number; state: string; jws: string; hash: string; createdAt: Date }>;
+}
+
 export type PartyConsentStatus = 'granted' | 'withdrawn' | 'expired' | 'refused';
 
 export interface Consent {
@@ -82,6 +95,10 @@ export interface Consent {
   /** Consumer side: asks an intermediary for a person's consent (POST {dsp}/consents/requests). */
   requestConsent(intermediaryDid: string, input: { provider: string; datasetId: string; offerId?: string; purpose: string; subjectId: string }): Promise<{ id: string; status: ConsentState; reconfirmationRequired: boolean }>;
   /** Consumer side: a consent token to present to the provider (POST {dsp}/consents/:id/tokens). */
+  /** Intermediary: a person's consents and requests, newest first, each with every signed receipt (the export). */
+  ofPerson(personId: string): Promise<PersonConsentExport[]>;
+  /** Intermediary: whom a consent concerns (undefined: none held here). */
+  parties(consentId: string): Promise<{ personId: string; providerDid: string; consumerDid: string; datasetId: string; purpose: string } | undefined>;
   consentToken(intermediaryDid: string, consentId: string): Promise<{ token: string; expiresAt: Date }>;
 }
 
@@ -105,6 +122,26 @@ export function createConsent(deps: ConsentDeps): Consent {
     stop: job.stop,
     expireNow: job.run,
     requestConsent: client.requestConsent,
+    async ofPerson(personId) {
+      const rows = await ctx.store.listByPerson(personId);
+      return Promise.all(
+        rows.map(async (r) => ({
+          id: r.id,
+          status: r.status,
+          providerDid: r.provider_did,
+          consumerDid: r.consumer_did,
+          datasetId: r.dataset_id,
+          purpose: r.purpose,
+          ...(r.expires_at ? { expiresAt: r.expires_at } : {}),
+          record: r.record,
+          receipts: (await ctx.store.receipts(r.id)).map((x) => ({ seq: x.seq, state: x.state, jws: x.jws, hash: x.hash, createdAt: x.created_at })),
+        })),
+      );
+    },
+    async parties(consentId) {
+      const r = await ctx.store.get(consentId);
+      return r && { personId: r.person_id, providerDid: r.provider_did, consumerDid: r.consumer_did, datasetId: r.dataset_id, purpose: r.purpose };
+    },
     consentToken: client.consentToken,
   };
 }

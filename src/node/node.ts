@@ -19,6 +19,7 @@ import { createPeople } from '../people/index.js';
 import { createNotices, createNoticesClient } from '../notices/index.js';
 import { createConsent } from '../consent/index.js';
 import { dashboardRoutes } from '../dashboard/index.js';
+import { createRights } from '../rights/index.js';
 import { createLogger, randomIds, systemClock, type Clock, type Config, type IdGenerator, type Logger, type RouteEntry } from '../kernel/index.js';
 import { createHttpApp, type App } from './http-app.js';
 import { systemRoutes } from './system.routes.js';
@@ -148,6 +149,8 @@ export async function buildNode(opts: NodeOptions): Promise<DasesNode> {
       tokens: identity.tokens,
       ...(opts.fetch ? { fetch: opts.fetch } : {}),
     });
+    // The person's rights: exchanges reported by the parties, the export, erasure requests and their answers.
+    const rights = createRights({ db, clock, ids, logger, node, intermediary, signer: identity.signer, resolver: identity.resolver, ledger, outbox, participants: participants.directory, people, consents: consent });
 
     const { app, metrics, routes } = await createHttpApp({
       logger,
@@ -225,6 +228,7 @@ export async function buildNode(opts: NodeOptions): Promise<DasesNode> {
       catalogClient: dsp.client,
       consent,
       consentTokens: { tokenFor: async ({ intermediaryDid, consentId }) => (await consent.consentToken(intermediaryDid, consentId)).token },
+      exchangeReports: rights,
       monitorIntervalMs: config.policyMonitorInterval,
       holder,
     });
@@ -234,6 +238,7 @@ export async function buildNode(opts: NodeOptions): Promise<DasesNode> {
     await app.register(people.routes);
     await app.register(notices.routes);
     await app.register(consent.routes);
+    await app.register(rights.routes);
     await app.register(dashboardRoutes());
     await app.ready();
 
@@ -253,6 +258,7 @@ export async function buildNode(opts: NodeOptions): Promise<DasesNode> {
         transfers.start();
         receipts.start();
         consent.start();
+        rights.start();
         federation.start();
         witnessing.start();
         sweeper = setInterval(() => void identity.sweepSeenTokens().catch((e) => logger.warn({ err: e }, 'token sweep failed')), 60_000);
@@ -267,6 +273,7 @@ export async function buildNode(opts: NodeOptions): Promise<DasesNode> {
         await transfers.stop();
         receipts.stop();
         consent.stop();
+        rights.stop();
         await outbox.stop();
         if (sweeper) clearInterval(sweeper);
         await app.close();

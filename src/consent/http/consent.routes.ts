@@ -1,5 +1,4 @@
-import { Value } from '@sinclair/typebox/value';
-import { AppError } from '../../kernel/index.js';
+import { AppError, messageValidator } from '../../kernel/index.js';
 import type { App } from '../../node/http-app.js';
 import { PrivacyNoticeSchema, renderNotice, type PrivacyNotice } from '../../notices/index.js';
 import type { SqlConsentStore } from '../adapters/sql-consent.store.js';
@@ -50,6 +49,8 @@ const personOf = (p: { kind: string; personId?: string }): string => {
   return p.personId;
 };
 
+const validateNotice = messageValidator(PrivacyNoticeSchema);
+
 /** DSP extension routes (consumer requests, tokens, notices), the person's consents, and the operators' list. */
 export function consentRoutes(d: ConsentRoutesDeps) {
   const isIntermediary = { intermediary: d.intermediary };
@@ -81,7 +82,7 @@ export function consentRoutes(d: ConsentRoutesDeps) {
       const row = await d.lifecycle.load(req.params.id, personOf(req.principal));
       const notice = (req.query.pending ? (row.pending_notice ?? row.notice) : row.notice) as unknown;
       // What the provider sent was checked when it arrived; a notice that no longer reads as one is not shown half.
-      if (!Value.Check(PrivacyNoticeSchema, notice)) throw new AppError('DS_CONSENT_NOTICE_UNAVAILABLE', `the notice of consent ${row.id} cannot be shown`);
+      if (validateNotice(notice).length) throw new AppError('DS_CONSENT_NOTICE_UNAVAILABLE', `the notice of consent ${row.id} cannot be shown`);
       const n = notice as PrivacyNotice;
       const r = renderNotice(n, req.query.lang ?? 'fr');
       return { ...r, version: n.version, hash: n.hash, missing: n.missing.map((m) => m.field) };

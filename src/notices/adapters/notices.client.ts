@@ -1,11 +1,11 @@
-import { Value } from '@sinclair/typebox/value';
-import { AppError, nodeCall, type Logger } from '../../kernel/index.js';
+import { AppError, messageValidator, nodeCall, type Logger } from '../../kernel/index.js';
 import { noticeHash } from '../app/resolve-notice.js';
 import type { PrivacyNotice } from '../domain/notice.js';
 import { PrivacyNoticeSchema } from '../http/notices.schemas.js';
 
 const TIMEOUT_MS = 10_000;
 const MAX_BYTES = 512 * 1024;
+const validateNotice = messageValidator(PrivacyNoticeSchema);
 
 export interface NoticesClientDeps {
   tokens: { sign(audienceDid: string): Promise<string> };
@@ -50,7 +50,8 @@ export function createNoticesClient(deps: NoticesClientDeps) {
         const detail = (body as { detail?: unknown } | null)?.detail;
         throw new AppError('DS_CONSENT_NOTICE_UNAVAILABLE', `${providerDid} gave no notice: ${typeof detail === 'string' ? detail.slice(0, 500) : `answered ${res.status}`}`);
       }
-      if (!Value.Check(PrivacyNoticeSchema, body)) throw new AppError('DS_CONSENT_NOTICE_UNAVAILABLE', `${providerDid} answered with something that is not a privacy notice`);
+      const errors = validateNotice(body);
+      if (errors.length) throw new AppError('DS_CONSENT_NOTICE_UNAVAILABLE', `${providerDid} answered with something that is not a privacy notice (${errors[0]!.path || '/'}: ${errors[0]!.message})`);
       const notice = body as PrivacyNotice;
       if (noticeHash(notice.content) !== notice.hash) throw new AppError('DS_CONSENT_NOTICE_UNAVAILABLE', `the notice ${notice.id} of ${providerDid} does not match its hash`);
       return notice;

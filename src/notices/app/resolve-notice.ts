@@ -1,3 +1,4 @@
+import { datasetUuidOf } from '../../dsp/index.js';
 import { AppError, contentHash, type Clock, type IdGenerator } from '../../kernel/index.js';
 import { parsePolicy } from '../../policy/index.js';
 import { buildNotice, type NoticeFacts } from '../domain/notice.builder.js';
@@ -49,7 +50,8 @@ export interface ResolveDeps {
  * input's fields (`/datasetId`); the route places them under `/body`.
  */
 export async function resolveNotice(deps: ResolveDeps, input: ResolveInput): Promise<PrivacyNotice> {
-  const offered = await deps.catalog.getOfferedDataset(input.datasetId);
+  // DSP names datasets `urn:uuid:<id>` (agreements, consents); the catalog by the uuid.
+  const offered = await deps.catalog.getOfferedDataset(datasetUuidOf(input.datasetId) ?? input.datasetId);
   if (!offered) throw fail('DS_NOTICE_DATASET_NOT_FOUND', '/datasetId', `no offered dataset ${input.datasetId}`);
   const { dataset } = offered;
   if (!dataset.containsPersonalData) throw fail('DS_NOTICE_NOT_PERSONAL_DATA', '/datasetId', 'the dataset is not declared as containing personal data');
