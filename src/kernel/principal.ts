@@ -5,6 +5,7 @@ export type Principal =
   | { kind: 'operator'; keyId: string; name: string; scopes: Scope[] }
   | { kind: 'participant'; did: string; jti: string }
   | { kind: 'person'; personId: string; sessionId: string }
+  | { kind: 'lrs-client'; clientId: string; name: string; scopes: LrsScope[] }
   | { kind: 'anonymous' };
 
 /**
@@ -17,10 +18,18 @@ export type Principal =
  *   before the route; the data plane verifies it (issuer, audience, transfer, expiry), then asks the transfer gate;
  * - `person`: a person signed in at this node (personal-data intermediary): the session cookie or
  *   `Authorization: Bearer <session token>` from sign-in;
+ * - `{ lrs: scope }`: an xAPI client's HTTP Basic credentials (`Authorization: Basic`) holding that scope (or `all`);
  * - `{ management: scope, participants: true }`: an operator API key with that scope, or a node token from a
  *   trusted, active participant (each sees only what it is party to; the route filters by principal).
  */
-export type RouteAuth = 'public' | 'dsp' | 'transfer' | 'person' | { management: Scope; participants?: true };
+export type RouteAuth = 'public' | 'dsp' | 'transfer' | 'person' | { management: Scope; participants?: true } | { lrs: LrsScope };
+
+/**
+ * What an xAPI client (HTTP Basic credentials issued by the operator) may do at the LRS (/xapi): read or write
+ * statements, use the State resource, use the Activity and Agent Profile resources. `all` grants every one.
+ */
+export const LRS_SCOPES = ['statements/read', 'statements/write', 'state', 'profile', 'all'] as const;
+export type LrsScope = (typeof LRS_SCOPES)[number];
 
 /** Name of the cookie that carries a person's session token (HttpOnly, SameSite=Strict). */
 export const SESSION_COOKIE = 'dases_session';

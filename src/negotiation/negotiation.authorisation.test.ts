@@ -28,7 +28,7 @@ describe('authorisation of the negotiation routes', () => {
   });
 
   it('declares the expected routes: management under /api/v1, protocol under /dsp/negotiations', () => {
-    const table = ours().map((r) => `${r.method} ${r.url} ${typeof r.auth === 'object' ? r.auth.management : r.auth}`).sort();
+    const table = ours().map((r) => `${r.method} ${r.url} ${typeof r.auth === 'string' ? r.auth : 'management' in r.auth ? r.auth.management : r.auth.lrs}`).sort();
     assert.deepEqual(table, [
       'GET /api/v1/agreements read',
       'GET /api/v1/agreements/:id read',

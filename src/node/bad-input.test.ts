@@ -25,7 +25,7 @@ describe('bad input on every route that takes a body', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const withBody = () => node.routes.filter((r) => ['POST', 'PUT', 'PATCH'].includes(r.method) && typeof r.auth === 'object');
+  const withBody = () => node.routes.filter((r) => ['POST', 'PUT', 'PATCH'].includes(r.method) && typeof r.auth === 'object' && 'management' in r.auth);
 
   const expectProblem = (res: { statusCode: number; headers: Record<string, unknown>; json(): any }, status: number, code: string, what: string) => { // eslint-disable-line @typescript-eslint/no-explicit-any
     assert.equal(res.statusCode, status, what);

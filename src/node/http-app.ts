@@ -51,6 +51,7 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<{ app: App; m
           apiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key' },
           nodeToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT (EdDSA, did:web issuer)' },
           transferToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT of one transfer, from its DSP DataAddress' },
+          lrsBasic: { type: 'http', scheme: 'basic', description: 'xAPI client credentials (key and secret from POST /api/v1/lrs/clients)' },
           personSession: { type: 'http', scheme: 'bearer', description: 'A person\'s session token from sign-in (the dashboard sends it as the dases_session cookie)' },
         },
       },

@@ -34,7 +34,7 @@ describe('transfer routes: bad input and authorisation', () => {
   });
 
   it('declares the expected routes', () => {
-    const table = ours(c).map((r) => `${r.method} ${r.url} ${typeof r.auth === 'object' ? r.auth.management : r.auth}`).sort();
+    const table = ours(c).map((r) => `${r.method} ${r.url} ${typeof r.auth === 'string' ? r.auth : 'management' in r.auth ? r.auth.management : r.auth.lrs}`).sort();
     assert.deepEqual(table, [
       'GET /api/v1/transfers read',
       'GET /api/v1/transfers/:id read',

@@ -1,11 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
-import { SESSION_COOKIE, type Principal, type RouteAuth, type Scope } from '../principal.js';
+import { SESSION_COOKIE, type LrsScope, type Principal, type RouteAuth, type Scope } from '../principal.js';
 
 /** Implemented by the identity context: turns presented credentials into a principal, or throws an AppError. */
 export interface Authenticator {
   operator(apiKey: string): Promise<Extract<Principal, { kind: 'operator' }>>;
   participant(bearerToken: string): Promise<Extract<Principal, { kind: 'participant' }>>;
+  /** xAPI client credentials from `Authorization: Basic` (absent: LRS routes answer 401). */
+  lrsClient?(key: string, secret: string): Promise<Extract<Principal, { kind: 'lrs-client' }>>;
   /** A person's session token (only on nodes with people accounts; absent: person routes answer 401). */
   person?(sessionToken: string): Promise<Extract<Principal, { kind: 'person' }>>;
 }
@@ -20,6 +22,23 @@ export function cookieValue(header: string | undefined, name: string): string | 
     if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
   }
   return undefined;
+}
+
+/** xAPI clients authenticate with HTTP Basic (xAPI 1.0.3 §6.4 / 2.0 §4.1.6); the route's scope must be held. */
+async function lrsClient(request: FastifyRequest, needed: LrsScope, a: Authenticator): Promise<Principal> {
+  const header = request.headers.authorization;
+  const missing = () => new AppError('DS_AUTH_MISSING_CREDENTIALS', 'Authorization: Basic <key:secret of an LRS client> is required', [{ path: '/headers/authorization', message: 'missing' }]);
+  if (!header) throw missing();
+  const m = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header);
+  const decoded = m?.[1] ? Buffer.from(m[1], 'base64').toString('utf8') : '';
+  const colon = decoded.indexOf(':');
+  if (colon <= 0) throw new AppError('DS_AUTH_INVALID_TOKEN', 'Authorization must be "Basic base64(key:secret)"', [{ path: '/headers/authorization', message: 'not HTTP Basic credentials' }]);
+  if (!a.lrsClient) throw new AppError('DS_AUTH_INVALID_TOKEN', 'this node has no LRS clients', [{ path: '/headers/authorization', message: 'no LRS here' }]);
+  const client = await a.lrsClient(decoded.slice(0, colon), decoded.slice(colon + 1));
+  if (!client.scopes.includes('all') && !client.scopes.includes(needed)) {
+    throw new AppError('DS_AUTH_INSUFFICIENT_SCOPE', `this resource needs the "${needed}" scope`, [{ path: '/headers/authorization', message: `lacks scope ${needed}` }]);
+  }
+  return client;
 }
 
 function bearer(request: FastifyRequest, what: string): string | undefined {
@@ -58,7 +77,7 @@ export function installAuth(app: FastifyInstance, authenticator: Authenticator):
     }
     if (!auth) throw new Error(`route ${methods.join(',')} ${route.url} declares no config.auth`);
     // The OpenAPI document states what each operation demands, from the same declaration.
-    const security = typeof auth === 'string' ? [{ [SCHEME[auth] ?? 'apiKey']: [] }] : auth.participants ? [{ apiKey: [] }, { nodeToken: [] }] : [{ apiKey: [] }];
+    const security = typeof auth === 'string' ? [{ [SCHEME[auth] ?? 'apiKey']: [] }] : 'lrs' in auth ? [{ lrsBasic: [] }] : auth.participants ? [{ apiKey: [] }, { nodeToken: [] }] : [{ apiKey: [] }];
     if (auth !== 'public') route.schema = { ...(route.schema ?? {}), security } as typeof route.schema;
     for (const method of methods) if (method !== 'HEAD') table.push({ method, url: route.url, auth });
   });
@@ -95,6 +114,7 @@ async function authenticate(request: FastifyRequest, auth: RouteAuth, a: Authent
     if (!a.person) throw new AppError('DS_AUTH_INVALID_TOKEN', 'this node has no people accounts', [{ path: '/headers/authorization', message: 'no sessions here' }]);
     return a.person(token);
   }
+  if ('lrs' in auth) return lrsClient(request, auth.lrs, a);
   const key = request.headers['x-api-key'];
   if (auth.participants && (typeof key !== 'string' || key === '')) {
     const token = bearer(request, 'node token');
