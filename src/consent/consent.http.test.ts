@@ -131,16 +131,24 @@ forEachEngine('consent at the intermediary over HTTP', (engine) => {
     assert.deepEqual([re.body.status, re.body.reconfirmationRequired, re.body.notice.version, re.body.pendingNotice], ['granted', false, 2, undefined]);
     assert.equal(re.body.expiresAt, '2027-05-01T10:00:00.000Z', 'reconfirmed for the default days');
 
+    // The provider publishes another version without anyone asking again: the next token request finds it.
+    h.notices.retentionDays = 1000;
+    problem(await call('POST', `/dsp/consents/${encodeURIComponent(c!.id)}/tokens`, { node: AG }), 403, 'DS_CONSENT_RECONFIRMATION_REQUIRED');
+    const flagged = await call('GET', `/api/v1/me/consents/${encodeURIComponent(c!.id)}`, { person: lea });
+    assert.deepEqual([flagged.body.reconfirmationRequired, flagged.body.notice.version, flagged.body.pendingNotice.version], [true, 2, 3]);
+    assert.equal((await act(c!.id, 'reconfirm')).body.notice.version, 3);
+    assert.equal((await call('POST', `/dsp/consents/${encodeURIComponent(c!.id)}/tokens`, { node: AG })).status, 200, 'reconfirmed: tokens again');
+
     const out = await act(c!.id, 'withdraw');
     assert.equal(out.body.status, 'withdrawn');
     const receipts = out.body.receipts as Json[];
-    assert.deepEqual(receipts.map((r) => r.state), ['granted', 'granted', 'granted', 'withdrawn']);
+    assert.deepEqual(receipts.map((r) => r.state), ['granted', 'granted', 'granted', 'granted', 'granted', 'withdrawn']);
     for (let i = 1; i < receipts.length; i++) {
       const v = verifyConsentReceipt(receipts[i]!.receipt, h.key.didDocument);
       assert.ok(v.ok && v.value.receipt.previous === receipts[i - 1]!.hash && v.value.receipt.seq === i + 1, 'each receipt chains to the previous one');
     }
     assert.equal((await h.ledger.entries({ type: 'consent.withdrawn', subject: c!.id })).length, 1);
-    assert.equal((await h.ledger.entries({ type: 'consent.notice-changed', subject: c!.id })).length, 1);
+    assert.equal((await h.ledger.entries({ type: 'consent.notice-changed', subject: c!.id })).length, 2);
     problem(await call('POST', `/dsp/consents/${encodeURIComponent(c!.id)}/tokens`, { node: AG }), 403, 'DS_CONSENT_NOT_GRANTED');
     problem(await act(c!.id, 'reconfirm'), 409, 'DS_CONSENT_ILLEGAL_TRANSITION');
   });

@@ -98,6 +98,13 @@ export function createRequests(ctx: ConsentContext, lifecycle: Lifecycle) {
     if (row.status !== 'granted') throw new AppError('DS_CONSENT_NOT_GRANTED', `consent ${consentId} is ${row.status}`, [{ path: '/params/id', message: `consent ${row.status}` }]);
     if ((row.record as { reconfirmationRequired?: boolean }).reconfirmationRequired) throw new AppError('DS_CONSENT_RECONFIRMATION_REQUIRED', `the notice of consent ${consentId} changed; the person has to reconfirm`);
     if (!row.expires_at || row.expires_at <= now) throw new AppError('DS_CONSENT_EXPIRED', `consent ${consentId} has expired`);
+    // The provider may have published a new notice since the person agreed: the current one is asked for with each
+    // token, and a new version waits for the person's reconfirmation before anything flows again.
+    const current = await fetchNotice(consumerDid, { provider: row.provider_did, datasetId: row.dataset_id, offerId: row.offer_id ?? undefined, purpose: row.purpose, subjectId: row.consumer_subject_id });
+    const renewed = await renewNotice(row, current);
+    if ((renewed.record as { reconfirmationRequired?: boolean }).reconfirmationRequired) {
+      throw new AppError('DS_CONSENT_RECONFIRMATION_REQUIRED', `the provider's notice for consent ${consentId} changed (version ${current.version}); the person has to reconfirm`);
+    }
     const nowSeconds = Math.floor(now.getTime() / 1000);
     const exp = Math.min(nowSeconds + ctx.consentTokenTtlSeconds, Math.floor(row.expires_at.getTime() / 1000));
     const claims: ConsentTokenClaims = { iss: ctx.node.did, aud: row.provider_did, azp: row.consumer_did, sub: row.provider_subject_id, cid: row.id, dataset: row.dataset_id, purpose: row.purpose, iat: nowSeconds, exp, jti: ctx.ids.uuid() };
