@@ -322,7 +322,7 @@ async function showData() {
     h('p', {}, t('data.eraseIntro')),
     erasure,
     requests.length
-      ? h('ul', {}, requests.map((r) => h('li', {}, t('data.request', { at: when(r.requestedAt) }), ' ', badge(r.status), (r.parties ?? []).length ? ` (${r.parties.map((p) => `${p.name ?? p.did}: ${t(`status.${p.status}`)}`).join(', ')})` : '')))
+      ? h('ul', { class: 'requests' }, requests.map((r) => h('li', {}, t('data.request', { at: when(r.requestedAt) }), ' ', badge(r.status), (r.parties ?? []).length ? ` (${r.parties.map((p) => `${p.name ?? p.did}: ${t(`status.${p.status}`)}`).join(', ')})` : '')))
       : null,
   );
 }

@@ -2,7 +2,7 @@
 // (mission locale)) and a person in a real browser. Léa signs up at the intermediary, links her ids at the training
 // body and at the agency (each confirms), consents on the dashboard after reading the notice, and the agency receives
 // her training record. She withdraws: the running transfer stops within a second and the next one is refused. Her
-// export lists both transfers.
+// export lists both transfers; she asks for erasure and each organisation confirms.
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
@@ -205,5 +205,25 @@ describe('the insertion scenario: consent in the browser, transfers under it, wi
     assert.ok(exported.consents.some((c) => c.id === consentId));
     const exchanged = new Set(exported.exchanges.map((x) => x.transferId));
     assert.equal(exchanged.size, 2, JSON.stringify(exported.exchanges));
+  });
+
+  it('she asks for erasure on the dashboard; each organisation receives the signed request and confirms', async () => {
+    await page.getByRole('link', { name: 'My rights' }).click();
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Ask for erasure' }).click();
+    await page.getByText('Your request is sent.').waitFor();
+    for (const [org, subjectId] of [[training, 'tb-123'], [agency, 'ag-9']] as const) {
+      const received = await pollUntil(async () => (await org.api('GET', '/api/v1/erasure-requests')).body?.items?.[0], { what: `${subjectId}: the erasure request`, timeoutMs: 15_000 });
+      assert.deepEqual([received.subjectId, received.intermediary, received.status], [subjectId, intermediary.did, 'received']);
+      // The organisation erases in its own systems, then confirms: a signed answer goes back.
+      const done = await org.api('POST', `/api/v1/erasure-requests/${e(received.id)}/confirm`, { outcome: 'erased' });
+      assert.equal(done.status, 200, JSON.stringify(done.body));
+    }
+    await pollUntil(async () => {
+      await page.reload();
+      await page.getByRole('heading', { name: 'My rights' }).waitFor();
+      const text = (await page.locator('ul.requests li').first().textContent()) ?? '';
+      return /closed/.test(text) && (text.match(/confirmed/g) ?? []).length === 2;
+    }, { what: 'both confirmations on the dashboard', timeoutMs: 15_000, intervalMs: 200 });
   });
 });
