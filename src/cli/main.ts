@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { createLogger, loadConfig } from '../kernel/index.js';
 import { registerContractsCommands } from './contracts.command.js';
 import { registerConsentCommands } from './consents.command.js';
+import { registerLrsCommands } from './lrs.command.js';
 import { callAndPrint, withClient, type CallOptions } from './node-client.js';
 import { registerPolicyCommands } from './policy.command.js';
 import { registerRulebookCommands } from './rulebook.command.js';
@@ -125,6 +126,7 @@ export async function main(argv: string[]): Promise<void> {
   registerPolicyCommands(program);
   registerContractsCommands(program);
   registerConsentCommands(program);
+  registerLrsCommands(program);
   registerRulebookCommands(program);
   registerTransferCommands(program);
 

@@ -24,6 +24,8 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<{ app: App; m
   const app = Fastify({
     loggerInstance: opts.logger,
     bodyLimit: opts.bodyLimit,
+    // Plugins compile their schemas at start; on a loaded machine that may exceed Fastify's 10 s default.
+    pluginTimeout: 60_000,
     ajv: { customOptions: { removeAdditional: false } },
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
