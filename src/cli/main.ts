@@ -3,6 +3,7 @@ import { createLogger, loadConfig } from '../kernel/index.js';
 import { registerContractsCommands } from './contracts.command.js';
 import { registerConsentCommands } from './consents.command.js';
 import { registerLrsCommands } from './lrs.command.js';
+import { registerXapiCommands } from './xapi.command.js';
 import { callAndPrint, withClient, type CallOptions } from './node-client.js';
 import { registerPolicyCommands } from './policy.command.js';
 import { registerRulebookCommands } from './rulebook.command.js';
@@ -127,6 +128,7 @@ export async function main(argv: string[]): Promise<void> {
   registerContractsCommands(program);
   registerConsentCommands(program);
   registerLrsCommands(program);
+  registerXapiCommands(program);
   registerRulebookCommands(program);
   registerTransferCommands(program);
 

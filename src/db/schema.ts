@@ -706,3 +706,79 @@ export interface DB {
   rights_received_erasures: RightsReceivedErasuresTable;
   rights_outgoing_reports: RightsOutgoingReportsTable;
 }
+
+/** The Learning Record Store (migration 0018): xAPI clients, statements and their query side tables. */
+export interface LrsClientsTable {
+  id: string;
+  name: string;
+  key: string;
+  secret_hash: string;
+  scopes: Json;
+  created_at: Timestamp;
+  deleted_at: Timestamp | null;
+}
+
+export interface LrsStatementsTable {
+  id: string;
+  statement: Json;
+  stored: Timestamp;
+  verb_id: string;
+  registration: string | null;
+  ref_id: string | null;
+  is_voiding: boolean;
+  voided: ColumnType<boolean, boolean | undefined, boolean>;
+  attachment_hashes: ColumnType<unknown, string | undefined, string>;
+}
+
+export interface LrsStatementAgentsTable {
+  statement_id: string;
+  kind: 'direct' | 'related';
+  agent_key: string;
+  stored: Timestamp;
+}
+
+export interface LrsStatementActivitiesTable {
+  statement_id: string;
+  kind: 'direct' | 'related';
+  activity_id: string;
+  stored: Timestamp;
+}
+
+export interface LrsAttachmentsTable {
+  sha2: string;
+  content_type: string;
+  content: Buffer;
+  created_at: Timestamp;
+}
+
+export interface DB {
+  lrs_clients: LrsClientsTable;
+  lrs_statements: LrsStatementsTable;
+  lrs_statement_agents: LrsStatementAgentsTable;
+  lrs_statement_activities: LrsStatementActivitiesTable;
+  lrs_attachments: LrsAttachmentsTable;
+}
+
+/** xAPI documents and canonical Activity definitions (migration 0019). bytea arrives as Buffer (pg) or Uint8Array (PGlite). */
+export interface LrsDocumentsTable {
+  kind: 'state' | 'activity_profile' | 'agent_profile';
+  activity_id: string;
+  agent_key: string;
+  registration: string;
+  doc_id: string;
+  content_type: string;
+  content: Uint8Array;
+  etag: string;
+  updated: Timestamp;
+}
+
+export interface LrsActivityDefinitionsTable {
+  id: string;
+  definition: Json;
+  updated: Timestamp;
+}
+
+export interface DB {
+  lrs_documents: LrsDocumentsTable;
+  lrs_activity_definitions: LrsActivityDefinitionsTable;
+}

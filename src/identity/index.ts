@@ -26,6 +26,8 @@ export { fetchPublicDocument, type DidResolver } from './adapters/http-did.resol
 
 export type { JwsSigner } from './app/jws-signer.js';
 export type { Sealer } from './adapters/master-key.js';
+/** The node's sealer from its master key (DASES_MASTER_KEY, or `<dataDir>/master.key`), for offline commands. */
+export const nodeSealer = (opts: { masterKey?: string | undefined; dataDir: string }): Sealer => createSealer(loadMasterKey(opts).key);
 
 export type ParticipantStatus = 'active' | 'suspended';
 

@@ -19,10 +19,11 @@ export type Principal =
  * - `person`: a person signed in at this node (personal-data intermediary): the session cookie or
  *   `Authorization: Bearer <session token>` from sign-in;
  * - `{ lrs: scope }`: an xAPI client's HTTP Basic credentials (`Authorization: Basic`) holding that scope (or `all`);
+ *   a list of scopes accepts a client holding any one of them (the Activities resource: `profile` or `statements/read`);
  * - `{ management: scope, participants: true }`: an operator API key with that scope, or a node token from a
  *   trusted, active participant (each sees only what it is party to; the route filters by principal).
  */
-export type RouteAuth = 'public' | 'dsp' | 'transfer' | 'person' | { management: Scope; participants?: true } | { lrs: LrsScope };
+export type RouteAuth = 'public' | 'dsp' | 'transfer' | 'person' | { management: Scope; participants?: true } | { lrs: LrsScope | readonly LrsScope[] };
 
 /**
  * What an xAPI client (HTTP Basic credentials issued by the operator) may do at the LRS (/xapi): read or write

@@ -19,6 +19,8 @@ const PUBLIC = new Set([
   // The learner's dashboard and the way into it: the page and its files, sign-up and sign-in.
   'GET /me/', 'GET /me/app.js', 'GET /me/strings.js', 'GET /me/app.css',
   'POST /api/v1/me/sign-up', 'POST /api/v1/me/sessions',
+  // The LRS says which xAPI versions it speaks to anyone (xAPI: the About resource needs no credentials).
+  'GET /xapi/about',
 ]);
 
 describe('authorisation of every route', () => {
@@ -118,6 +120,33 @@ describe('authorisation of every route', () => {
       // Our own token is refused: this node is not a trusted participant of itself.
       const own = await node.app.inject({ method, url: path(r.url), headers: { authorization: `Bearer ${await node.identity.tokens.sign(node.did)}` } });
       assert.equal(own.statusCode, 401, `${r.method} ${r.url} with an untrusted node's token`);
+    }
+  });
+
+  it('refuses LRS routes without HTTP Basic credentials, with unknown ones and without the scope', async () => {
+    const lrs = node.routes.filter((r) => typeof r.auth === 'object' && 'lrs' in r.auth);
+    assert.ok(lrs.length >= 10, `LRS routes: ${lrs.length}`);
+    const clients: Record<string, string> = {};
+    for (const scope of ['statements/read', 'statements/write', 'state', 'profile']) {
+      const res = await node.app.inject({ method: 'POST', url: '/api/v1/lrs/clients', headers: { 'x-api-key': 'admin-key-for-tests' }, payload: { name: scope, scopes: [scope] } });
+      assert.equal(res.statusCode, 201, res.body);
+      clients[scope] = `Basic ${Buffer.from(`${res.json().key}:${res.json().secret}`).toString('base64')}`;
+    }
+    const v = { 'x-experience-api-version': '1.0.3' };
+    for (const r of lrs) {
+      const method = r.method as 'GET';
+      const needed = ([] as string[]).concat((r.auth as { lrs: string | string[] }).lrs);
+      const none = await node.app.inject({ method, url: r.url, headers: v });
+      assert.equal(none.statusCode, 401, `${r.method} ${r.url} without credentials`);
+      assert.equal(none.json().code, 'DS_AUTH_MISSING_CREDENTIALS');
+      const unknown = await node.app.inject({ method, url: r.url, headers: { ...v, authorization: `Basic ${Buffer.from('nobody:nothing').toString('base64')}` } });
+      assert.equal(unknown.statusCode, 401, `${r.method} ${r.url} with unknown credentials`);
+      assert.equal((await node.app.inject({ method, url: r.url, headers: { ...v, 'x-api-key': 'admin-key-for-tests' } })).statusCode, 401, `${r.method} ${r.url}: an operator key is no LRS client`);
+      const other = Object.keys(clients).find((s) => !needed.includes(s) && !needed.includes('all'));
+      assert.ok(other, `${r.method} ${r.url} needs ${needed.join(' or ')}`);
+      const weak = await node.app.inject({ method, url: r.url, headers: { ...v, authorization: clients[other]! } });
+      assert.equal(weak.statusCode, 403, `${r.method} ${r.url} with only ${other}`);
+      assert.equal(weak.json().code, 'DS_AUTH_INSUFFICIENT_SCOPE');
     }
   });
 

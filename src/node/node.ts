@@ -20,6 +20,8 @@ import { createNotices, createNoticesClient } from '../notices/index.js';
 import { createConsent } from '../consent/index.js';
 import { dashboardRoutes } from '../dashboard/index.js';
 import { createRights } from '../rights/index.js';
+import { createXapiTools } from '../xapi/index.js';
+import { createLrs } from '../lrs/index.js';
 import { createLogger, randomIds, systemClock, type Clock, type Config, type IdGenerator, type Logger, type RouteEntry } from '../kernel/index.js';
 import { createHttpApp, type App } from './http-app.js';
 import { systemRoutes } from './system.routes.js';
@@ -149,13 +151,15 @@ export async function buildNode(opts: NodeOptions): Promise<DasesNode> {
       tokens: identity.tokens,
       ...(opts.fetch ? { fetch: opts.fetch } : {}),
     });
+    // The xAPI Learning Record Store at /xapi (issue 8): statements, documents, its clients.
+    const lrs = createLrs({ db, clock, ids, logger, node });
     // The person's rights: exchanges reported by the parties, the export, erasure requests and their answers.
     const rights = createRights({ db, clock, ids, logger, node, intermediary, signer: identity.signer, resolver: identity.resolver, ledger, outbox, participants: participants.directory, people, consents: consent });
 
     const { app, metrics, routes } = await createHttpApp({
       logger,
       bodyLimit: config.bodyLimit,
-      authenticator: { ...identity.authenticatorFor(participants.directory), person: (token) => people.authenticate(token) },
+      authenticator: { ...identity.authenticatorFor(participants.directory), person: (token) => people.authenticate(token), lrsClient: (key, secret) => lrs.authenticate(key, secret) },
       title: `dases node: ${config.name}`,
     });
     await app.register(systemRoutes({ database, metrics, did: identity.did }));
@@ -240,6 +244,11 @@ export async function buildNode(opts: NodeOptions): Promise<DasesNode> {
     await app.register(consent.routes);
     await app.register(rights.routes);
     await app.register(dashboardRoutes());
+    // Learning data (issue 8): converters to xAPI, profile validation, pseudonyms keyed by a key derived from the
+    // master key (never stored), as accounts on this node's home page.
+    const xapi = createXapiTools({ clock, pseudonym: { homePage: config.publicUrl, key: () => identity.sealer.derive('xapi pseudonyms') } });
+    await app.register(xapi.routes);
+    await app.register(lrs.routes);
     await app.ready();
 
     let sweeper: NodeJS.Timeout | undefined;

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -10,6 +10,8 @@ import { join } from 'node:path';
 export interface Sealer {
   seal(plain: string, aad: string): string;
   open(sealed: string, aad: string): string;
+  /** A 32-byte key for one purpose (HKDF-SHA-256 of the master key with `info`): keys that never need storing. */
+  derive(info: string): Uint8Array;
 }
 
 export function createSealer(key: Buffer): Sealer {
@@ -21,6 +23,9 @@ export function createSealer(key: Buffer): Sealer {
       c.setAAD(Buffer.from(aad));
       const ct = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
       return ['v1', iv.toString('base64url'), c.getAuthTag().toString('base64url'), ct.toString('base64url')].join('.');
+    },
+    derive(info) {
+      return new Uint8Array(hkdfSync('sha256', key, Buffer.alloc(0), Buffer.from(`dases ${info}`), 32));
     },
     open(sealed, aad) {
       const [v, iv, tag, ct] = sealed.split('.');

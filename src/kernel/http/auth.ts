@@ -25,7 +25,7 @@ export function cookieValue(header: string | undefined, name: string): string | 
 }
 
 /** xAPI clients authenticate with HTTP Basic (xAPI 1.0.3 §6.4 / 2.0 §4.1.6); the route's scope must be held. */
-async function lrsClient(request: FastifyRequest, needed: LrsScope, a: Authenticator): Promise<Principal> {
+async function lrsClient(request: FastifyRequest, needed: LrsScope | readonly LrsScope[], a: Authenticator): Promise<Principal> {
   const header = request.headers.authorization;
   const missing = () => new AppError('DS_AUTH_MISSING_CREDENTIALS', 'Authorization: Basic <key:secret of an LRS client> is required', [{ path: '/headers/authorization', message: 'missing' }]);
   if (!header) throw missing();
@@ -35,8 +35,10 @@ async function lrsClient(request: FastifyRequest, needed: LrsScope, a: Authentic
   if (colon <= 0) throw new AppError('DS_AUTH_INVALID_TOKEN', 'Authorization must be "Basic base64(key:secret)"', [{ path: '/headers/authorization', message: 'not HTTP Basic credentials' }]);
   if (!a.lrsClient) throw new AppError('DS_AUTH_INVALID_TOKEN', 'this node has no LRS clients', [{ path: '/headers/authorization', message: 'no LRS here' }]);
   const client = await a.lrsClient(decoded.slice(0, colon), decoded.slice(colon + 1));
-  if (!client.scopes.includes('all') && !client.scopes.includes(needed)) {
-    throw new AppError('DS_AUTH_INSUFFICIENT_SCOPE', `this resource needs the "${needed}" scope`, [{ path: '/headers/authorization', message: `lacks scope ${needed}` }]);
+  const accepted = ([] as LrsScope[]).concat(needed);
+  if (!client.scopes.includes('all') && !accepted.some((s) => client.scopes.includes(s))) {
+    const names = accepted.join('" or "');
+    throw new AppError('DS_AUTH_INSUFFICIENT_SCOPE', `this resource needs the "${names}" scope`, [{ path: '/headers/authorization', message: `lacks scope ${accepted.join(' or ')}` }]);
   }
   return client;
 }
