@@ -38,7 +38,7 @@ process.stderr.write(
     : 'store suites run on PGlite only: no PostgreSQL found (install Debian\'s postgresql or set DASES_TEST_DATABASE_URL)\n',
 );
 
-const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=120000', ...files], {
+const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', ...files], {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, NODE_ENV: 'test' },
