@@ -7,14 +7,14 @@ import type { App } from '../node/http-app.js';
 import { SqlConnectionStore } from './adapters/sql-connection.store.js';
 import { createStreams, type StreamLimits } from './adapters/streams.js';
 import { AbortRegistry } from './app/abort-registry.js';
-import type { ConnectionAudit, DataAddress, DataDestination, DistributionSource, Measurement, Sealer, TokenSigner, TransferGate } from './app/ports.js';
+import type { ConnectionAudit, LrsStatements, DataAddress, DataDestination, DistributionSource, Measurement, Sealer, TokenSigner, TransferGate } from './app/ports.js';
 import { createTransferClient } from './app/transfer-client.js';
 import { createTransferTokens } from './app/transfer-token.js';
 import { parseDestination } from './domain/destination.parser.js';
 import { connectionRoutes } from './http/connections.routes.js';
 import { dataRoutes } from './http/data.routes.js';
 
-export type { ConnectionAudit, DataAddress, DataDestination, DistributionSource, Measurement, Sealer, TokenSigner, TransferGate } from './app/ports.js';
+export type { ConnectionAudit, LrsStatements, DataAddress, DataDestination, DistributionSource, Measurement, Sealer, TokenSigner, TransferGate } from './app/ports.js';
 export type { StreamLimits } from './adapters/streams.js';
 export { parseDestination } from './domain/destination.parser.js';
 
@@ -34,6 +34,8 @@ export interface DataPlaneDeps {
   fetch?: typeof fetch;
   /** Records connection changes in their transaction (types `connection.saved`, `connection.deleted`; no secrets). */
   audit?: ConnectionAudit;
+  /** This node's LRS, for `lrs` distributions (late-bound by the node: the LRS is built after the data plane). */
+  lrs?: LrsStatements;
   /** Defaults: headers 30 s, idle 60 s, statement 60 s, 500 rows per cursor batch. */
   limits?: Partial<StreamLimits>;
 }
@@ -64,7 +66,7 @@ export function createDataPlane(deps: DataPlaneDeps): DataPlane {
   // Read when an address is issued: a node (or a test) may learn its public URL only once it listens.
   const publicUrl = () => deps.node.publicUrl.replace(/\/+$/, '');
   const store = new SqlConnectionStore(deps.db, deps.sealer);
-  const streams = createStreams({ fetch: fetchFn, connections: store, limits: { ...DEFAULT_LIMITS, ...deps.limits }, logger: deps.logger });
+  const streams = createStreams({ fetch: fetchFn, connections: store, limits: { ...DEFAULT_LIMITS, ...deps.limits }, logger: deps.logger, lrs: deps.lrs });
   const registry = new AbortRegistry();
   const tokens = createTransferTokens({ did: deps.node.did, signer: deps.signer, clock: deps.clock, ids: deps.ids, ttlSeconds: deps.tokenTtlSeconds });
   const gate = () => deps.gate;

@@ -21,7 +21,7 @@ import { createConsent } from '../consent/index.js';
 import { dashboardRoutes } from '../dashboard/index.js';
 import { createRights } from '../rights/index.js';
 import { createXapiTools } from '../xapi/index.js';
-import { createLrs } from '../lrs/index.js';
+import { createLrs, statementFilterFromParams } from '../lrs/index.js';
 import { createLogger, randomIds, systemClock, type Clock, type Config, type IdGenerator, type Logger, type RouteEntry } from '../kernel/index.js';
 import { createHttpApp, type App } from './http-app.js';
 import { systemRoutes } from './system.routes.js';
@@ -153,6 +153,15 @@ export async function buildNode(opts: NodeOptions): Promise<DasesNode> {
     });
     // The xAPI Learning Record Store at /xapi (issue 8): statements, documents, its clients.
     const lrs = createLrs({ db, clock, ids, logger, node });
+    // Learning data (issue 8): converters to xAPI, profile validation, pseudonyms keyed by a key derived from the
+    // master key (never stored), as accounts on this node's home page.
+    const xapi = createXapiTools({ clock, pseudonym: { homePage: config.publicUrl, key: () => identity.sealer.derive('xapi pseudonyms') } });
+    // An LRS query offered as a dataset: its statements stream out through the data plane, pseudonymised if asked.
+    const lrsStatements = {
+      async *statements(query: Record<string, string>, opts: { pseudonymise: boolean }) {
+        for await (const s of lrs.query(statementFilterFromParams(query))) yield opts.pseudonymise ? xapi.pseudonymise(s as Record<string, unknown>) : s;
+      },
+    };
     // The person's rights: exchanges reported by the parties, the export, erasure requests and their answers.
     const rights = createRights({ db, clock, ids, logger, node, intermediary, signer: identity.signer, resolver: identity.resolver, ledger, outbox, participants: participants.directory, people, consents: consent });
 
@@ -198,6 +207,7 @@ export async function buildNode(opts: NodeOptions): Promise<DasesNode> {
       gate,
       tokenTtlSeconds: config.transferTokenTtl,
       audit,
+      lrs: lrsStatements,
       ...(opts.fetch ? { fetch: opts.fetch } : {}),
     });
     const usage = createUsage({
@@ -244,9 +254,6 @@ export async function buildNode(opts: NodeOptions): Promise<DasesNode> {
     await app.register(consent.routes);
     await app.register(rights.routes);
     await app.register(dashboardRoutes());
-    // Learning data (issue 8): converters to xAPI, profile validation, pseudonyms keyed by a key derived from the
-    // master key (never stored), as accounts on this node's home page.
-    const xapi = createXapiTools({ clock, pseudonym: { homePage: config.publicUrl, key: () => identity.sealer.derive('xapi pseudonyms') } });
     await app.register(xapi.routes);
     await app.register(lrs.routes);
     await app.ready();

@@ -13,7 +13,9 @@ export const SERVICE_KINDS: readonly ResourceKind[] = ['software-service', 'infr
 export type DistributionSource =
   | { type: 'rest'; url: string; method?: 'GET' | 'POST'; headers?: Record<string, string>; connection?: string; api?: boolean }
   | { type: 'sql'; connection: string; query: string; parameters?: unknown[] }
-  | { type: 'file'; path: string };
+  | { type: 'file'; path: string }
+  /** A query of this node's xAPI LRS (the Statements resource's filter parameters), streamed as NDJSON statements. */
+  | { type: 'lrs'; query: Record<string, string>; pseudonymise?: boolean };
 
 export interface Distribution {
   id: string;

@@ -9,6 +9,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-
 const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-api-key', 'api-key', 'apikey', 'x-auth-token', 'x-access-token', 'x-csrf-token', 'x-amz-security-token', 'private-token', 'x-goog-api-key', 'ocp-apim-subscription-key']);
 const CONNECTION_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
+/** The Statements resource's filters an LRS distribution may fix (xAPI 1.0.3 §2.1.3; no paging or format). */
+const LRS_FILTERS = new Set(['agent', 'verb', 'activity', 'registration', 'related_activities', 'related_agents', 'since', 'until']);
+
 export function unknownFields(value: Json, allowed: readonly string[], path: string, errors: FieldError[]): void {
   for (const k of Object.keys(value)) if (!allowed.includes(k)) errors.push({ path: `${path}/${k}`, message: 'unknown field' });
 }
@@ -51,7 +54,7 @@ export function parseDistributions(value: unknown, path: string, errors: FieldEr
 
 function parseSource(s: unknown, p: string, errors: FieldError[]): DistributionSource | undefined {
   const fail = (path: string, message: string) => void errors.push({ path, message });
-  if (!isObject(s)) return fail(p, 'is required: {"type": "rest" | "sql" | "file", …}'), undefined;
+  if (!isObject(s)) return fail(p, 'is required: {"type": "rest" | "sql" | "file" | "lrs", …}'), undefined;
   const before = errors.length;
   switch (s.type) {
     case 'rest': {
@@ -96,7 +99,19 @@ function parseSource(s: unknown, p: string, errors: FieldError[]): DistributionS
       unknownFields(s, ['type', 'path'], p, errors);
       if (typeof s.path !== 'string' || s.path.trim() === '') fail(`${p}/path`, 'is required');
       return errors.length > before ? undefined : { type: 'file', path: s.path as string };
+    case 'lrs': {
+      unknownFields(s, ['type', 'query', 'pseudonymise'], p, errors);
+      if (!isObject(s.query)) fail(`${p}/query`, 'must be an object of Statements resource filter parameters');
+      else
+        for (const [name, v] of Object.entries(s.query)) {
+          if (!LRS_FILTERS.has(name)) fail(`${p}/query/${name}`, `is not a filter of the Statements resource (${[...LRS_FILTERS].join(', ')})`);
+          else if (typeof v !== 'string') fail(`${p}/query/${name}`, 'must be a string (as in the query string)');
+        }
+      if (s.pseudonymise !== undefined && typeof s.pseudonymise !== 'boolean') fail(`${p}/pseudonymise`, 'must be a boolean');
+      if (errors.length > before) return undefined;
+      return { type: 'lrs', query: s.query as Record<string, string>, ...(s.pseudonymise === true ? { pseudonymise: true } : {}) };
+    }
     default:
-      return fail(`${p}/type`, 'must be "rest", "sql" or "file"'), undefined;
+      return fail(`${p}/type`, 'must be "rest", "sql", "file" or "lrs"'), undefined;
   }
 }

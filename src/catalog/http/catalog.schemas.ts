@@ -4,7 +4,7 @@ import { SORTS } from '../app/catalog.store.js';
 /** Request schemas name the fields and refuse unknown ones; the domain parser then checks meaning (tags, SQL, ODRL). */
 const Text = Type.Union([Type.String(), Type.Record(Type.String(), Type.String())], { description: 'A string, or a language map {"en": "…", "fr": "…"}' });
 const Strings = Type.Array(Type.String());
-const Source = Type.Object({ type: Type.Union([Type.Literal('rest'), Type.Literal('sql'), Type.Literal('file')]) }, { additionalProperties: true, description: 'rest {url, method?, headers?, connection?, api?} | sql {connection, query, parameters?} | file {path} (a file or a directory)' });
+const Source = Type.Object({ type: Type.Union([Type.Literal('rest'), Type.Literal('sql'), Type.Literal('file'), Type.Literal('lrs')]) }, { additionalProperties: true, description: 'rest {url, method?, headers?, connection?, api?} | sql {connection, query, parameters?} | file {path} (a file or a directory) | lrs {query (Statements resource filters), pseudonymise?}' });
 const Distribution = Type.Object(
   { id: Type.Optional(Type.String()), title: Type.Optional(Type.String()), format: Type.String(), mediaType: Type.Optional(Type.String()), source: Source },
   { additionalProperties: false },

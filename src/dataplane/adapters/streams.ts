@@ -8,6 +8,8 @@ import { openRestSink } from './rest.sink.js';
 import { openRestSource } from './rest.source.js';
 import type { SqlConnectionStore } from './sql-connection.store.js';
 import { openSqlSource } from './sql.source.js';
+import { openLrsSource } from './lrs.source.js';
+import type { LrsStatements } from '../app/ports.js';
 
 export interface StreamLimits {
   headersTimeoutMs: number;
@@ -17,7 +19,7 @@ export interface StreamLimits {
 }
 
 /** Sources and sinks by type, with credentials from the named connections. */
-export function createStreams(deps: { fetch: typeof fetch; connections: SqlConnectionStore; limits: StreamLimits; logger: Logger }): Streams {
+export function createStreams(deps: { fetch: typeof fetch; connections: SqlConnectionStore; limits: StreamLimits; logger: Logger; lrs?: LrsStatements | undefined }): Streams {
   const { connections, limits } = deps;
   const credentials = (code: 'DS_DATAPLANE_SOURCE_FAILED' | 'DS_DATAPLANE_SINK_FAILED') => async (name: string, url: string) => {
     const { settings, secret } = await connections.resolve(name, 'http').catch(misconfigured(code, name));
@@ -47,6 +49,8 @@ export function createStreams(deps: { fetch: typeof fetch; connections: SqlConne
             source,
             req,
           );
+        case 'lrs':
+          return openLrsSource(deps.lrs, source, req);
       }
     },
     async openSink(destination, opts) {

@@ -44,6 +44,12 @@ export interface TokenSigner {
 }
 
 /** identity.sealer, structurally: AES-GCM under the node's master key, bound to `aad`. */
+/** This node's xAPI LRS, for `lrs` distributions (src/lrs with src/xapi's pseudonyms; the lead wires it). */
+export interface LrsStatements {
+  /** Statements matching the Statements resource filter parameters, oldest first; throws an AppError for a bad filter. */
+  statements(query: Record<string, string>, opts: { pseudonymise: boolean }): AsyncIterable<unknown>;
+}
+
 export interface Sealer {
   seal(plain: string, aad: string): string;
   open(sealed: string, aad: string): string;

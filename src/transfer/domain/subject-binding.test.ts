@@ -26,6 +26,15 @@ describe('binding the person of a consent into a personal-data source', () => {
     for (const bad of ['..', '.', '../etc/passwd', 'a/b', '']) assert.equal(bindSubject({ type: 'file', path: '/exports/{subject}' }, bad).ok, false, bad);
   });
 
+  it("narrows an LRS query to the person's account, escaped inside the agent's JSON", () => {
+    const source = { type: 'lrs' as const, query: { agent: '{"account":{"homePage":"https://tb.example","name":"{subject}"}}', verb: 'http://adlnet.gov/expapi/verbs/completed' } };
+    const r = bindSubject(source, 'tb"123');
+    assert.ok(r.ok && r.value.type === 'lrs');
+    assert.deepEqual(JSON.parse(r.value.query.agent!), { account: { homePage: 'https://tb.example', name: 'tb"123' } });
+    assert.equal(r.value.query.verb, source.query.verb);
+    assert.equal(selectsSubject({ type: 'lrs', query: { verb: 'x' } }), false);
+  });
+
   it('refuses a source that selects nobody (it would hand over everyone)', () => {
     for (const s of [{ type: 'rest' as const, url: 'https://tb.example/records' }, { type: 'sql' as const, connection: 'tb', query: 'select * from records' }, { type: 'file' as const, path: '/exports/all.json' }]) {
       assert.equal(selectsSubject(s), false);

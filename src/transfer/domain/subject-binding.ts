@@ -8,7 +8,8 @@ import type { DistributionSource } from './transfer.types.js';
  * it is refused.
  * - REST: `{subject}` in the URL (percent-encoded);
  * - SQL: a parameter `{"ref": "subject"}` (bound as a value, never spliced into the query);
- * - file: `{subject}` in the path (only ids made of letters, digits, `.`, `_` and `-`, and never `.` or `..`).
+ * - file: `{subject}` in the path (only ids made of letters, digits, `.`, `_` and `-`, and never `.` or `..`);
+ * - LRS query: `{subject}` in a filter value, e.g. the account name of `agent` (JSON-escaped where it lands).
  */
 export const SUBJECT_PLACEHOLDER = '{subject}';
 
@@ -24,12 +25,14 @@ export function selectsSubject(source: DistributionSource): boolean {
       return (source.parameters ?? []).some(isSubjectRef);
     case 'file':
       return source.path.includes(SUBJECT_PLACEHOLDER);
+    case 'lrs':
+      return Object.values(source.query).some((v) => v.includes(SUBJECT_PLACEHOLDER));
   }
 }
 
 /** The source with the subject filled in, or why it cannot be. */
 export function bindSubject(source: DistributionSource, subjectId: string): Result<DistributionSource, string> {
-  if (!selectsSubject(source)) return err('the distribution of this personal-data dataset does not select one person: its source needs {subject} (REST URL, file path) or a {"ref":"subject"} SQL parameter');
+  if (!selectsSubject(source)) return err('the distribution of this personal-data dataset does not select one person: its source needs {subject} (REST URL, file path, LRS filter) or a {"ref":"subject"} SQL parameter');
   switch (source.type) {
     case 'rest': {
       const value = encodeURIComponent(subjectId);
@@ -40,5 +43,10 @@ export function bindSubject(source: DistributionSource, subjectId: string): Resu
     case 'file':
       if (!SAFE_FILE_NAME.test(subjectId) || subjectId === '.' || subjectId === '..') return err(`the subject id cannot name a file: ${JSON.stringify(subjectId)}`);
       return ok({ ...source, path: source.path.split(SUBJECT_PLACEHOLDER).join(subjectId) });
+    case 'lrs': {
+      // The filter values are JSON (agent) or plain strings; the id is escaped as inside a JSON string either way.
+      const escaped = JSON.stringify(subjectId).slice(1, -1);
+      return ok({ ...source, query: Object.fromEntries(Object.entries(source.query).map(([k, v]) => [k, v.split(SUBJECT_PLACEHOLDER).join(escaped)])) });
+    }
   }
 }
