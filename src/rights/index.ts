@@ -23,6 +23,7 @@ export { verifyMessage, decodeMessage, messageKind, type DidDocumentLike, type M
 export { erasurePartyStep, erasureRequestStatus, receivedErasureStep, type ErasurePartyStatus, type ReceivedErasureStatus } from './domain/erasure.machine.js';
 export { EXCHANGE_REPORT_TOPIC, ERASURE_REQUEST_TOPIC, ERASURE_CONFIRMATION_TOPIC } from './app/rights.context.js';
 
+registerEntryType('exchange.reported', "A transfer under a person's consent started or ended (party): consent, transfer, state and the hash of the report sent to the intermediary");
 registerEntryType('erasure.sent', "A person's erasure request was sent to the participants they are linked with (intermediary): request id, participants, request hashes");
 registerEntryType('erasure.answered', 'A participant answered an erasure request (intermediary): outcome and the hash of its signed answer');
 registerEntryType('erasure.requested', "An intermediary asked this node to erase a person's data (participant): request id and hash");

@@ -205,6 +205,11 @@ describe('the insertion scenario: consent in the browser, transfers under it, wi
     assert.ok(exported.consents.some((c) => c.id === consentId));
     const exchanged = new Set(exported.exchanges.map((x) => x.transferId));
     assert.equal(exchanged.size, 2, JSON.stringify(exported.exchanges));
+    // The training body logged every report it sent, in its own transparency log.
+    const logged = await training.api('GET', '/api/v1/log/entries?type=exchange.reported&limit=100');
+    assert.equal(logged.status, 200, JSON.stringify(logged.body));
+    const entries = logged.body.entries as Array<{ payload: { consentId: string; state: string } }>;
+    assert.ok(entries.length >= 4 && entries.every((x) => x.payload.consentId === consentId), JSON.stringify(entries));
   });
 
   it('she asks for erasure on the dashboard; each organisation receives the signed request and confirms', async () => {

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/index.js';
-import { messageValidator } from '../../kernel/index.js';
+import { contentHash, messageValidator } from '../../kernel/index.js';
 import { EXCHANGE_REPORT_TYP, ExchangeReportPayload } from '../domain/rights.messages.js';
 import { dspOf, EXCHANGE_REPORT_TOPIC, signPayload, type RightsContext } from './rights.context.js';
 
@@ -59,6 +59,8 @@ export function createReportSender(ctx: RightsContext, opts: { sweepMs: number }
       return;
     }
     const id = ctx.ids.uuid();
+    // Our own log holds every exchange we report, so the person's history can be checked against the parties' logs.
+    await ctx.ledger.append(tx, { type: 'exchange.reported', actor: ctx.node.did, subject: r.transferId, payload: { consentId: r.consentId, intermediary: r.intermediaryDid, state: r.state, factsHash: `sha256:${contentHash(payload)}` } });
     if (await ctx.outgoing.insert(tx, { id, intermediaryDid: r.intermediaryDid, transferId: r.transferId, state: r.state, facts: payload, at: ctx.clock.now() })) expect(id);
   }
 
