@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { forEachEngine } from '../../test/support/databases.js';
-import { AppError, ManualClock } from '../kernel/index.js';
+import { AppError, ManualClock, canonicalPayload } from '../kernel/index.js';
 import { applyEvent, CONSENT_RECEIPT_TYP, CONSENT_TOKEN_TYP, newRecord, type ConsentAction, type ConsentRecord, type ConsentReceiptPayload, type ConsentState } from './index.js';
-import { canonicalPayload, receiptHash } from './domain/consent-receipt.js';
+import { receiptHash } from './domain/consent-receipt.js';
 import { startHarness, type ConsentHarness } from './testing/consent-harness.js';
 import { testKey, type TestKey } from './testing/consent-kit.js';
 

@@ -11,3 +11,4 @@ export * from './http/index.js';
 export * from './content-hash.js';
 export * from './message-validator.js';
 export * from './change-notifier.js';
+export * from './signed-message.js';

@@ -19,7 +19,6 @@ import { rightsRoutes } from './http/rights.routes.js';
 export type { OutboxPort, PersonConsentExport, RightsConsents, RightsLedger, RightsParticipants, RightsPeople, RightsResolver, RightsSigner } from './app/ports.js';
 export type { ExchangeReportInput } from './app/report-sender.js';
 export { EXCHANGE_REPORT_TYP, ERASURE_REQUEST_TYP, ERASURE_CONFIRMATION_TYP, ExchangeReportPayload, ErasureRequestPayload, ErasureConfirmationPayload } from './domain/rights.messages.js';
-export { verifyMessage, decodeMessage, messageKind, type DidDocumentLike, type MessageKind, type Verified } from './domain/signed-message.js';
 export { erasurePartyStep, erasureRequestStatus, receivedErasureStep, type ErasurePartyStatus, type ReceivedErasureStatus } from './domain/erasure.machine.js';
 export { EXCHANGE_REPORT_TOPIC, ERASURE_REQUEST_TOPIC, ERASURE_CONFIRMATION_TOPIC } from './app/rights.context.js';
 

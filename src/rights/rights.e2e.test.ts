@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { forEachEngine } from '../../test/support/databases.js';
 import { pollUntil } from '../../test/support/poll.js';
-import { ManualClock } from '../kernel/index.js';
-import { ERASURE_CONFIRMATION_TYP, ErasureConfirmationPayload, EXCHANGE_REPORT_TYP, ExchangeReportPayload, messageKind, verifyMessage } from './index.js';
+import { ManualClock, messageKind, verifyMessage } from '../kernel/index.js';
+import { ERASURE_CONFIRMATION_TYP, ErasureConfirmationPayload, EXCHANGE_REPORT_TYP, ExchangeReportPayload } from './index.js';
 import { ADMIN, startRightsNode, type RightsNode } from './testing/rights-nodes.js';
 
 const clock = new ManualClock(new Date());

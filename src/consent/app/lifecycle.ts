@@ -1,8 +1,8 @@
-import { AppError } from '../../kernel/index.js';
+import { AppError, canonicalPayload } from '../../kernel/index.js';
 import type { ConsentRow } from '../adapters/sql-consent.store.js';
 import { transition, type ConsentAction } from '../domain/consent.machine.js';
 import { applyEvent, type ConsentRecord, type NoticeReference } from '../domain/consent-record.js';
-import { canonicalPayload, CONSENT_RECEIPT_TYP, receiptHash, type ConsentReceiptPayload } from '../domain/consent-receipt.js';
+import { CONSENT_RECEIPT_TYP, receiptHash, type ConsentReceiptPayload } from '../domain/consent-receipt.js';
 import { CONSENT_NOTICE_TOPIC, type ConsentContext } from './consent.context.js';
 import type { PrivacyNoticePort } from './ports.js';
 

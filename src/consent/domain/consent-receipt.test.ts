@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { messageValidator } from '../../kernel/index.js';
+import { messageValidator, canonicalPayload } from '../../kernel/index.js';
 import { testKey, type TestKey } from '../testing/consent-kit.js';
 import { applyEvent, CONSENT_SCHEMA_VERSION, ConsentRecord, newRecord } from './consent-record.js';
-import { canonicalPayload, CONSENT_RECEIPT_TYP, receiptHash, verifyConsentReceipt, type ConsentReceiptPayload } from './consent-receipt.js';
+import { CONSENT_RECEIPT_TYP, receiptHash, verifyConsentReceipt, type ConsentReceiptPayload } from './consent-receipt.js';
 
 const I = 'did:web:127.0.0.1%3A4003';
 const TB = 'did:web:127.0.0.1%3A4001';

@@ -1,7 +1,7 @@
-import { createHash, createPublicKey, verify as verifySignature } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
 import type { JWK } from 'jose';
-import { canonicalJson, messageValidator } from '../../kernel/index.js';
+import { canonicalJson, decodeMessage, messageKind, verifiesWith, type DidDocumentLike, type Verified } from '../../kernel/index.js';
 import { ConsentEvent, ConsentRecord } from './consent-record.js';
 
 /** JWS `typ` of the intermediary's receipt of one change of a consent. */
@@ -28,25 +28,15 @@ export const ConsentReceiptPayload = Type.Object(
 );
 export type ConsentReceiptPayload = Static<typeof ConsentReceiptPayload>;
 
-const validPayload = messageValidator(ConsentReceiptPayload);
 
 /** 'sha256:' + hex SHA-256 of the compact JWS text: what the next receipt of the consent chains to. */
 export const receiptHash = (jws: string): string => `sha256:${createHash('sha256').update(jws, 'utf8').digest('hex')}`;
 
-/** The payload as signed: its RFC 8785 form, so the same state always gives the same bytes. */
-export const canonicalPayload = (p: ConsentReceiptPayload): Record<string, unknown> => JSON.parse(canonicalJson(p)) as Record<string, unknown>;
 
 /** How the signing key was tied to the intermediary's DID (as for log receipts): only `did-document` proves it. */
 export type ConsentKeyBinding = 'did-document' | 'self-asserted';
 
-export interface DidDocumentLike {
-  id: string;
-  verificationMethod?: Array<{ id: string; publicKeyJwk?: JWK }>;
-}
-
-export type Verified<T> = { ok: true; value: T } | { ok: false; reason: string };
-
-const b64json = (part: string | undefined): unknown => JSON.parse(Buffer.from(part ?? '', 'base64url').toString('utf8'));
+const RECEIPT = messageKind<ConsentReceiptPayload>(CONSENT_RECEIPT_TYP, ConsentReceiptPayload);
 
 /**
  * Verifies a consent receipt offline: EdDSA signature, our typ, a well-formed payload whose record and event agree,
@@ -54,23 +44,9 @@ const b64json = (part: string | undefined): unknown => JSON.parse(Buffer.from(pa
  * the embedded one); without, only the embedded key is used and the binding is reported as self-asserted.
  */
 export function verifyConsentReceipt(jws: string, didDocument?: DidDocumentLike): Verified<{ receipt: ConsentReceiptPayload; keyBinding: ConsentKeyBinding }> {
-  const parts = jws.split('.');
-  if (parts.length !== 3) return { ok: false, reason: 'not a compact JWS' };
-  let header: { alg?: unknown; typ?: unknown; kid?: unknown };
-  let payload: unknown;
-  try {
-    header = b64json(parts[0]) as typeof header;
-    payload = b64json(parts[1]);
-  } catch {
-    return { ok: false, reason: 'not a compact JWS' };
-  }
-  if (header.alg !== 'EdDSA') return { ok: false, reason: 'alg must be EdDSA' };
-  if (header.typ !== CONSENT_RECEIPT_TYP) return { ok: false, reason: `typ must be ${CONSENT_RECEIPT_TYP}` };
-  if (typeof header.kid !== 'string') return { ok: false, reason: 'kid is missing' };
-  const problems = validPayload(payload);
-  if (problems.length > 0) return { ok: false, reason: `the payload is not a consent receipt: ${problems[0]!.path} ${problems[0]!.message}` };
-  const receipt = payload as ConsentReceiptPayload;
-  const kid = header.kid;
+  const decoded = decodeMessage(jws, RECEIPT);
+  if (!decoded.ok) return decoded;
+  const { payload: receipt, kid } = decoded.value;
   if (receipt.signer.kid !== kid || !kid.startsWith(`${receipt.signer.did}#`)) return { ok: false, reason: 'the embedded key is not the one that signed' };
   if (receipt.record.consentManager !== receipt.signer.did) return { ok: false, reason: 'signed by another than the consent manager of the record' };
   if (receipt.record.recordId !== receipt.consentId) return { ok: false, reason: 'the record is of another consent' };
@@ -85,11 +61,6 @@ export function verifyConsentReceipt(jws: string, didDocument?: DidDocumentLike)
     key = vm.publicKeyJwk;
     keyBinding = 'did-document';
   }
-  try {
-    const ok = verifySignature(null, Buffer.from(`${parts[0]}.${parts[1]}`, 'ascii'), createPublicKey({ key: key as never, format: 'jwk' }), Buffer.from(parts[2] ?? '', 'base64url'));
-    if (!ok) return { ok: false, reason: 'the signature does not verify' };
-  } catch {
-    return { ok: false, reason: 'the signature does not verify' };
-  }
+  if (!verifiesWith(jws, key)) return { ok: false, reason: 'the signature does not verify' };
   return { ok: true, value: { receipt, keyBinding } };
 }

@@ -1,9 +1,8 @@
+import { AppError, messageKind } from '../../kernel/index.js';
 import { createHash } from 'node:crypto';
-import { AppError } from '../../kernel/index.js';
 import type { ErasurePartyRow, ErasureRequestWithParties } from '../adapters/sql-erasure.store.js';
 import { erasurePartyStep, type ErasureEvent } from '../domain/erasure.machine.js';
 import { ERASURE_CONFIRMATION_TYP, ERASURE_REQUEST_TYP, ErasureConfirmationPayload, type ErasureRequestPayload } from '../domain/rights.messages.js';
-import { messageKind } from '../domain/signed-message.js';
 import { assertIntermediary, dspOf, ERASURE_REQUEST_TOPIC, signPayload, verifyFrom, wrongSender, type RightsContext } from './rights.context.js';
 
 const CONFIRMATION_KIND = messageKind<ErasureConfirmationPayload>(ERASURE_CONFIRMATION_TYP, ErasureConfirmationPayload);

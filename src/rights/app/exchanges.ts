@@ -1,7 +1,6 @@
-import { AppError } from '../../kernel/index.js';
+import { AppError, messageKind } from '../../kernel/index.js';
 import type { ExchangeReportRow } from '../adapters/sql-exchange-report.store.js';
 import { EXCHANGE_REPORT_TYP, ExchangeReportPayload } from '../domain/rights.messages.js';
-import { messageKind } from '../domain/signed-message.js';
 import { assertIntermediary, verifyFrom, wrongSender, type RightsContext } from './rights.context.js';
 
 export const REPORT_KIND = messageKind<ExchangeReportPayload>(EXCHANGE_REPORT_TYP, ExchangeReportPayload);

@@ -1,8 +1,7 @@
-import { AppError, invalidField } from '../../kernel/index.js';
+import { AppError, invalidField, messageKind } from '../../kernel/index.js';
 import type { ReceivedErasureRow } from '../adapters/sql-received-erasure.store.js';
 import { receivedErasureStep } from '../domain/erasure.machine.js';
 import { ERASURE_CONFIRMATION_TYP, ERASURE_REQUEST_TYP, ErasureRequestPayload, type ErasureConfirmationPayload, type ErasureOutcome } from '../domain/rights.messages.js';
-import { messageKind } from '../domain/signed-message.js';
 import { jwsHash } from './erasure-requests.js';
 import { dspOf, ERASURE_CONFIRMATION_TOPIC, signPayload, verifyFrom, wrongSender, type RightsContext } from './rights.context.js';
 

@@ -1,11 +1,10 @@
-import { AppError, type Clock, type IdGenerator, type Logger } from '../../kernel/index.js';
+import { AppError, type Clock, type IdGenerator, type Logger, canonicalPayload, decodeMessage, verifyMessage, type MessageKind } from '../../kernel/index.js';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/index.js';
 import type { SqlErasureStore } from '../adapters/sql-erasure.store.js';
 import type { SqlExchangeReportStore } from '../adapters/sql-exchange-report.store.js';
 import type { SqlOutgoingReportStore } from '../adapters/sql-outgoing-report.store.js';
 import type { SqlReceivedErasureStore } from '../adapters/sql-received-erasure.store.js';
-import { canonicalPayload, decodeMessage, verifyMessage, type MessageKind } from '../domain/signed-message.js';
 import type { OutboxPort, RightsConsents, RightsLedger, RightsParticipants, RightsPeople, RightsResolver, RightsSigner } from './ports.js';
 
 /** Outbox topics of the three messages. */

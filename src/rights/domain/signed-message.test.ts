@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it, before } from 'node:test';
 import { calculateJwkThumbprint, CompactSign, exportJWK, generateKeyPair, type JWK } from 'jose';
-import { canonicalJson } from '../../kernel/index.js';
+import { canonicalJson, canonicalPayload, decodeMessage, messageKind, verifyMessage, type DidDocumentLike } from '../../kernel/index.js';
 import { EXCHANGE_REPORT_TYP, ERASURE_REQUEST_TYP, ExchangeReportPayload, ErasureRequestPayload } from './rights.messages.js';
-import { canonicalPayload, decodeMessage, messageKind, verifyMessage, type DidDocumentLike } from './signed-message.js';
 
 const DID = 'did:web:tb.example';
 const reportKind = messageKind<ExchangeReportPayload>(EXCHANGE_REPORT_TYP, ExchangeReportPayload);

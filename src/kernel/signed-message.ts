@@ -1,7 +1,10 @@
 import { createPublicKey, verify } from 'node:crypto';
 import type { TSchema } from '@sinclair/typebox';
+// Signed messages between nodes (consent receipts, rights messages): compact EdDSA JWS over the RFC 8785 form of a
+// payload of a known kind, verifiable offline against the signer's DID document.
 import type { JWK } from 'jose';
-import { canonicalJson, messageValidator, type MessageValidator } from '../../kernel/index.js';
+import { canonicalJson } from './content-hash.js';
+import { messageValidator, type MessageValidator } from './message-validator.js';
 
 export interface DidDocumentLike {
   id: string;
@@ -44,6 +47,16 @@ export function decodeMessage<T>(jws: string, kind: MessageKind<T>): Verified<{ 
   return { ok: true, value: { payload: payload as T, kid: header.kid, signerDid: header.kid.slice(0, header.kid.indexOf('#')) } };
 }
 
+/** Whether a compact EdDSA JWS verifies with this public key (no header or payload checks). */
+export function verifiesWith(jws: string, publicKeyJwk: JWK): boolean {
+  const [h, p, s] = jws.split('.');
+  try {
+    return verify(null, Buffer.from(`${h}.${p}`, 'ascii'), createPublicKey({ key: publicKeyJwk as never, format: 'jwk' }), Buffer.from(s ?? '', 'base64url'));
+  } catch {
+    return false;
+  }
+}
+
 /** Verifies a compact JWS of `kind` with the signer's DID document: the kid must be one of its verification methods. */
 export function verifyMessage<T>(jws: string, kind: MessageKind<T>, didDocument: DidDocumentLike): Verified<{ payload: T; signerDid: string }> {
   const decoded = decodeMessage(jws, kind);
@@ -52,12 +65,6 @@ export function verifyMessage<T>(jws: string, kind: MessageKind<T>, didDocument:
   if (didDocument.id !== signerDid) return { ok: false, reason: `the DID document is that of ${didDocument.id}, not ${signerDid}` };
   const vm = didDocument.verificationMethod?.find((m) => m.id === kid || `${didDocument.id}${m.id}` === kid);
   if (!vm?.publicKeyJwk) return { ok: false, reason: `${kid} is not a verification method of ${signerDid}` };
-  const [h, p, s] = jws.split('.');
-  try {
-    const key = createPublicKey({ key: vm.publicKeyJwk as never, format: 'jwk' });
-    if (!verify(null, Buffer.from(`${h}.${p}`, 'ascii'), key, Buffer.from(s ?? '', 'base64url'))) return { ok: false, reason: 'the signature does not verify' };
-  } catch {
-    return { ok: false, reason: 'the signature does not verify' };
-  }
+  if (!verifiesWith(jws, vm.publicKeyJwk)) return { ok: false, reason: 'the signature does not verify' };
   return { ok: true, value: { payload, signerDid } };
 }
