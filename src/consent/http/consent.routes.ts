@@ -1,4 +1,4 @@
-import { AppError, messageValidator } from '../../kernel/index.js';
+import { AppError, messageValidator, participantDidOf, personIdOf } from '../../kernel/index.js';
 import type { App } from '../../node/http-app.js';
 import { PrivacyNoticeSchema, renderNotice, type PrivacyNotice } from '../../notices/index.js';
 import type { SqlConsentStore } from '../adapters/sql-consent.store.js';
@@ -39,15 +39,6 @@ export interface ConsentRoutesDeps {
   requestConsent(intermediaryDid: string, input: { provider: string; datasetId: string; offerId?: string; purpose: string; subjectId: string }): Promise<{ id: string; status: string; reconfirmationRequired: boolean }>;
 }
 
-const participantOf = (p: { kind: string; did?: string }): string => {
-  // auth 'dsp' guarantees a participant principal; the check narrows the type.
-  if (p.kind !== 'participant' || !p.did) throw new AppError('DS_AUTH_MISSING_CREDENTIALS');
-  return p.did;
-};
-const personOf = (p: { kind: string; personId?: string }): string => {
-  if (p.kind !== 'person' || !p.personId) throw new AppError('DS_AUTH_MISSING_CREDENTIALS');
-  return p.personId;
-};
 
 const validateNotice = messageValidator(PrivacyNoticeSchema);
 
@@ -56,30 +47,30 @@ export function consentRoutes(d: ConsentRoutesDeps) {
   const isIntermediary = { intermediary: d.intermediary };
   return async (app: App) => {
     app.post('/dsp/consents/requests', { config: { auth: 'dsp', dspErrorType: 'ConsentError' }, schema: { tags, summary: "A consumer asks for one person's consent (the person decides on the dashboard)", body: ConsentRequestBody, response: { 200: ConsentRequestAnswer, 201: ConsentRequestAnswer } } }, async (req, reply) => {
-      const { row, created } = await d.requests.request(participantOf(req.principal), req.body);
+      const { row, created } = await d.requests.request(participantDidOf(req.principal), req.body);
       return reply.code(created ? 201 : 200).send({ id: row.id, status: row.status, reconfirmationRequired: personView(row).reconfirmationRequired });
     });
     app.post('/dsp/consents/:id/tokens', { config: { auth: 'dsp', dspErrorType: 'ConsentError' }, schema: { tags, summary: "A short-lived consent token for the consent's consumer, to present to the provider", params: IdParams, response: { 200: TokenAnswer } } }, async (req) => {
-      const t = await d.requests.issueToken(participantOf(req.principal), req.params.id);
+      const t = await d.requests.issueToken(participantDidOf(req.principal), req.params.id);
       return { token: t.token, expiresAt: t.expiresAt.toISOString() };
     });
     app.post('/dsp/consents/notices', { config: { auth: 'dsp', dspErrorType: 'ConsentError' }, schema: { tags, summary: "The intermediary's signed receipt of a change of a consent this node is party to", body: ConsentNoticeBody, response: { 200: ConsentNoticeAnswer } } }, async (req) => {
-      const r = await d.receiver.receive(participantOf(req.principal), req.body.receipt);
+      const r = await d.receiver.receive(participantDidOf(req.principal), req.body.receipt);
       return { consentId: r.consentId, status: r.status };
     });
 
     app.get('/api/v1/me/consents', { config: { auth: 'person' }, schema: { tags, summary: 'My consents and the requests awaiting my decision', response: { 200: PersonConsentList } } }, async (req) => {
       assertIntermediary(isIntermediary);
-      return { items: (await d.store.listByPerson(personOf(req.principal))).map(personView) };
+      return { items: (await d.store.listByPerson(personIdOf(req.principal))).map(personView) };
     });
     app.get('/api/v1/me/consents/:id', { config: { auth: 'person' }, schema: { tags, summary: 'One of my consents with its privacy notice, record and signed receipts', params: IdParams, response: { 200: PersonConsentDetail } } }, async (req) => {
       assertIntermediary(isIntermediary);
-      const row = await d.lifecycle.load(req.params.id, personOf(req.principal));
+      const row = await d.lifecycle.load(req.params.id, personIdOf(req.principal));
       return personDetail(row, await d.store.receipts(row.id));
     });
     app.get('/api/v1/me/consents/:id/notice', { config: { auth: 'person' }, schema: { tags, summary: 'The privacy notice of one of my consents in plain language (French or English; ?pending=true: the newer version to reconfirm)', params: IdParams, querystring: NoticeQuery, response: { 200: RenderedNoticeAnswer } } }, async (req) => {
       assertIntermediary(isIntermediary);
-      const row = await d.lifecycle.load(req.params.id, personOf(req.principal));
+      const row = await d.lifecycle.load(req.params.id, personIdOf(req.principal));
       const notice = (req.query.pending ? (row.pending_notice ?? row.notice) : row.notice) as unknown;
       // What the provider sent was checked when it arrived; a notice that no longer reads as one is not shown half.
       if (validateNotice(notice).length) throw new AppError('DS_CONSENT_NOTICE_UNAVAILABLE', `the notice of consent ${row.id} cannot be shown`);
@@ -89,7 +80,7 @@ export function consentRoutes(d: ConsentRoutesDeps) {
     });
     app.post('/api/v1/me/consents/:id/:action', { config: { auth: 'person' }, schema: { tags, summary: 'Grant, refuse, withdraw or reconfirm one of my consents', params: ActionParams, body: ActionBody, response: { 200: PersonConsentDetail } } }, async (req) => {
       assertIntermediary(isIntermediary);
-      const personId = personOf(req.principal);
+      const personId = personIdOf(req.principal);
       const days = req.body?.days;
       const row = await d.lifecycle.change(req.params.id, req.params.action, { personId, ...(days !== undefined ? { days } : {}) });
       return personDetail(row, await d.store.receipts(row.id));

@@ -51,6 +51,18 @@ function bearer(request: FastifyRequest, what: string): string | undefined {
   return m[1];
 }
 
+/** The calling participant's DID on a route that admits participants (its auth guarantees one; this narrows the type). */
+export function participantDidOf(p: Principal): string {
+  if (p.kind !== 'participant') throw new AppError('DS_AUTH_MISSING_CREDENTIALS');
+  return p.did;
+}
+
+/** The signed-in person on a `person` route (its auth guarantees one; this narrows the type). */
+export function personIdOf(p: Principal): string {
+  if (p.kind !== 'person') throw new AppError('DS_AUTH_MISSING_CREDENTIALS');
+  return p.personId;
+}
+
 /** Routes registered by plugins we do not write (the OpenAPI UI) are public by prefix, declared here only. */
 export const PUBLIC_PREFIXES = ['/docs'];
 

@@ -2,5 +2,5 @@ import './fastify-types.js';
 export { validatorCompiler } from './validation.js';
 export { readLimited } from './read-limited.js';
 export { nodeCall, type NodeCallOptions } from './node-call.js';
-export { cookieValue, installAuth, PUBLIC_PREFIXES, type Authenticator, type RouteEntry } from './auth.js';
+export { cookieValue, installAuth, participantDidOf, personIdOf, PUBLIC_PREFIXES, type Authenticator, type RouteEntry } from './auth.js';
 export { problemBody, sendProblem, toAppError, fieldErrors, DSP_CONTEXT, PROBLEM_TYPE_BASE } from './problem.js';

@@ -1,4 +1,4 @@
-import { AppError } from '../../kernel/index.js';
+import { participantDidOf, personIdOf } from '../../kernel/index.js';
 import type { App } from '../../node/http-app.js';
 import type { ReceivedErasureRow } from '../adapters/sql-received-erasure.store.js';
 import type { ErasureRequests } from '../app/erasure-requests.js';
@@ -34,15 +34,6 @@ export interface RightsRoutesDeps {
   exportOf: ReturnType<typeof createPersonalExport>;
 }
 
-const participantOf = (p: { kind: string; did?: string }): string => {
-  // auth 'dsp' guarantees a participant principal; the check narrows the type.
-  if (p.kind !== 'participant' || !p.did) throw new AppError('DS_AUTH_MISSING_CREDENTIALS');
-  return p.did;
-};
-const personOf = (p: { kind: string; personId?: string }): string => {
-  if (p.kind !== 'person' || !p.personId) throw new AppError('DS_AUTH_MISSING_CREDENTIALS');
-  return p.personId;
-};
 
 function receivedView(r: ReceivedErasureRow) {
   return {
@@ -63,34 +54,34 @@ export function rightsRoutes(d: RightsRoutesDeps) {
   const dsp = { auth: 'dsp' as const, dspErrorType: 'RightsError' };
   return async (app: App) => {
     app.post('/dsp/people/exchanges', { config: dsp, schema: { tags, summary: "A party's signed report that a transfer under a consent started or ended", body: ExchangeReportBody, response: { 200: ExchangeReportAnswer, 201: ExchangeReportAnswer } } }, async (req, reply) => {
-      const r = await d.exchanges.receive(participantOf(req.principal), req.body.report);
+      const r = await d.exchanges.receive(participantDidOf(req.principal), req.body.report);
       return reply.code(r.duplicate ? 200 : 201).send(r);
     });
     app.post('/dsp/people/erasure-confirmations', { config: dsp, schema: { tags, summary: "A participant's signed answer to an erasure request", body: ErasureConfirmationBody, response: { 200: ErasureConfirmationAnswer } } }, async (req) =>
-      d.erasures.receiveConfirmation(participantOf(req.principal), req.body.confirmation),
+      d.erasures.receiveConfirmation(participantDidOf(req.principal), req.body.confirmation),
     );
 
     app.get('/api/v1/me/exchanges', { config: { auth: 'person' }, schema: { tags, summary: 'Every exchange of my data the parties reported, newest first', response: { 200: PersonExchangeList } } }, async (req) => {
       assertIntermediary(role);
-      return { items: (await d.exchanges.ofPerson(personOf(req.principal))).map(exchangeView) };
+      return { items: (await d.exchanges.ofPerson(personIdOf(req.principal))).map(exchangeView) };
     });
     app.get('/api/v1/me/export', { config: { auth: 'person' }, schema: { tags, summary: 'Everything this intermediary holds about me, as one JSON file', response: { 200: PersonalExport } } }, async (req, reply) => {
-      const doc = await d.exportOf(personOf(req.principal));
+      const doc = await d.exportOf(personIdOf(req.principal));
       return reply.header('content-disposition', `attachment; filename="dases-export-${doc.exportedAt.slice(0, 10)}.json"`).header('cache-control', 'no-store').send(doc);
     });
     app.post('/api/v1/me/erasure-requests', { config: { auth: 'person' }, schema: { tags, summary: 'Ask every participant I am linked with to erase my data', body: EmptyBody, response: { 201: ErasureRequestView } } }, async (req, reply) => {
-      const r = await d.erasures.request(personOf(req.principal));
+      const r = await d.erasures.request(personIdOf(req.principal));
       return reply.code(201).send(erasureView(r, await participantNames(d, [r])));
     });
     app.get('/api/v1/me/erasure-requests', { config: { auth: 'person' }, schema: { tags, summary: 'My erasure requests and where each participant stands', response: { 200: ErasureRequestList } } }, async (req) => {
       assertIntermediary(role);
-      const requests = await d.erasures.byPerson(personOf(req.principal));
+      const requests = await d.erasures.byPerson(personIdOf(req.principal));
       const names = await participantNames(d, requests);
       return { items: requests.map((r) => erasureView(r, names)) };
     });
 
     app.post('/dsp/erasure-requests', { config: dsp, schema: { tags, summary: "A person's signed erasure request, from their intermediary", body: ErasureRequestBody, response: { 200: ReceivedErasureView, 201: ReceivedErasureView } } }, async (req, reply) => {
-      const { row, created } = await d.party.receive(participantOf(req.principal), req.body);
+      const { row, created } = await d.party.receive(participantDidOf(req.principal), req.body);
       return reply.code(created ? 201 : 200).send(receivedView(row));
     });
     app.get('/api/v1/erasure-requests', { config: { auth: { management: 'read' } }, schema: { tags, summary: 'Erasure requests this node received, newest first', querystring: ReceivedErasureQuery, response: { 200: ReceivedErasurePage } } }, async (req) => {
