@@ -14,6 +14,7 @@ import { meRoutes } from './http/me.routes.js';
 import { personLinkRoutes } from './http/person-links.routes.js';
 
 export type { Language } from './domain/account.rules.js';
+export { assertIntermediary } from './app/accounts.service.js';
 export type { LinkStatus } from './domain/link.js';
 export type { IntermediaryLink } from './app/people.ports.js';
 

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/index.js';
-import { AppError, type Clock, type IdGenerator, type Logger } from '../../kernel/index.js';
+import { type Clock, type IdGenerator, type Logger } from '../../kernel/index.js';
 import type { SqlConsentStore } from '../adapters/sql-consent.store.js';
 import type { SqlPartyConsentStore } from '../adapters/sql-party-consent.store.js';
 import type { ConsentLedger, ConsentNotices, ConsentParticipants, ConsentPeople, ConsentResolver, ConsentSigner, OutboxPort } from './ports.js';
@@ -26,11 +26,6 @@ export interface ConsentContext {
   party: SqlPartyConsentStore;
   consentTokenTtlSeconds: number;
   defaultConsentDays: number;
-}
-
-/** Person and intermediary routes exist on every node; without the role they say so. */
-export function assertIntermediary(ctx: Pick<ConsentContext, 'intermediary'>): void {
-  if (!ctx.intermediary) throw new AppError('DS_PEOPLE_NOT_INTERMEDIARY', 'this node is not a personal-data intermediary (DASES_ROLES lacks personal-data-intermediary)');
 }
 
 /** Where the person withdraws: the dashboard of the intermediary. */

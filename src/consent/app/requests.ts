@@ -1,8 +1,9 @@
 import { AppError } from '../../kernel/index.js';
+import { assertIntermediary } from '../../people/index.js';
 import type { ConsentRow } from '../adapters/sql-consent.store.js';
 import { newRecord } from '../domain/consent-record.js';
 import { CONSENT_TOKEN_TYP, type ConsentTokenClaims } from '../domain/consent-token.js';
-import { assertIntermediary, withdrawUrl, type ConsentContext } from './consent.context.js';
+import { withdrawUrl, type ConsentContext } from './consent.context.js';
 import { noticeRef, type Lifecycle } from './lifecycle.js';
 import type { PrivacyNoticePort } from './ports.js';
 
@@ -24,7 +25,7 @@ const HASH = /^sha256:[0-9a-f]{64}$/;
  */
 export function createRequests(ctx: ConsentContext, lifecycle: Lifecycle) {
   async function request(consumerDid: string, input: ConsentRequestInput): Promise<{ row: ConsentRow; created: boolean }> {
-    assertIntermediary(ctx);
+    assertIntermediary(ctx.intermediary);
     const provider = await ctx.participants.get(input.provider);
     if (!provider || provider.status !== 'active' || !provider.endpoints.dsp) {
       throw new AppError('DS_CONSENT_UNKNOWN_PARTY', `${input.provider} is not an active trusted participant with a DSP endpoint`, [{ path: '/provider', message: 'unknown provider' }]);
@@ -90,7 +91,7 @@ export function createRequests(ctx: ConsentContext, lifecycle: Lifecycle) {
 
   /** A consent token for the consent's consumer: short-lived, never beyond the consent, bound to the consumer's DID. */
   async function issueToken(consumerDid: string, consentId: string): Promise<{ token: string; expiresAt: Date }> {
-    assertIntermediary(ctx);
+    assertIntermediary(ctx.intermediary);
     const row = await ctx.store.get(consentId);
     if (!row) throw new AppError('DS_CONSENT_NOT_FOUND', `no consent ${consentId}`, [{ path: '/params/id', message: 'no such consent' }]);
     if (row.consumer_did !== consumerDid) throw new AppError('DS_CONSENT_NOT_PARTY', `${consumerDid} is not the recipient of consent ${consentId}`, [{ path: '/params/id', message: 'not your consent' }]);

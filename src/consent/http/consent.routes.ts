@@ -1,9 +1,9 @@
 import { AppError, messageValidator, participantDidOf, personIdOf } from '../../kernel/index.js';
+import { assertIntermediary } from '../../people/index.js';
 import type { App } from '../../node/http-app.js';
 import { PrivacyNoticeSchema, renderNotice, type PrivacyNotice } from '../../notices/index.js';
 import type { SqlConsentStore } from '../adapters/sql-consent.store.js';
 import type { SqlPartyConsentStore } from '../adapters/sql-party-consent.store.js';
-import { assertIntermediary } from '../app/consent.context.js';
 import type { Lifecycle } from '../app/lifecycle.js';
 import type { Party } from '../app/party.js';
 import type { createRequests } from '../app/requests.js';
@@ -44,7 +44,6 @@ const validateNotice = messageValidator(PrivacyNoticeSchema);
 
 /** DSP extension routes (consumer requests, tokens, notices), the person's consents, and the operators' list. */
 export function consentRoutes(d: ConsentRoutesDeps) {
-  const isIntermediary = { intermediary: d.intermediary };
   return async (app: App) => {
     app.post('/dsp/consents/requests', { config: { auth: 'dsp', dspErrorType: 'ConsentError' }, schema: { tags, summary: "A consumer asks for one person's consent (the person decides on the dashboard)", body: ConsentRequestBody, response: { 200: ConsentRequestAnswer, 201: ConsentRequestAnswer } } }, async (req, reply) => {
       const { row, created } = await d.requests.request(participantDidOf(req.principal), req.body);
@@ -60,16 +59,16 @@ export function consentRoutes(d: ConsentRoutesDeps) {
     });
 
     app.get('/api/v1/me/consents', { config: { auth: 'person' }, schema: { tags, summary: 'My consents and the requests awaiting my decision', response: { 200: PersonConsentList } } }, async (req) => {
-      assertIntermediary(isIntermediary);
+      assertIntermediary(d.intermediary);
       return { items: (await d.store.listByPerson(personIdOf(req.principal))).map(personView) };
     });
     app.get('/api/v1/me/consents/:id', { config: { auth: 'person' }, schema: { tags, summary: 'One of my consents with its privacy notice, record and signed receipts', params: IdParams, response: { 200: PersonConsentDetail } } }, async (req) => {
-      assertIntermediary(isIntermediary);
+      assertIntermediary(d.intermediary);
       const row = await d.lifecycle.load(req.params.id, personIdOf(req.principal));
       return personDetail(row, await d.store.receipts(row.id));
     });
     app.get('/api/v1/me/consents/:id/notice', { config: { auth: 'person' }, schema: { tags, summary: 'The privacy notice of one of my consents in plain language (French or English; ?pending=true: the newer version to reconfirm)', params: IdParams, querystring: NoticeQuery, response: { 200: RenderedNoticeAnswer } } }, async (req) => {
-      assertIntermediary(isIntermediary);
+      assertIntermediary(d.intermediary);
       const row = await d.lifecycle.load(req.params.id, personIdOf(req.principal));
       const notice = (req.query.pending ? (row.pending_notice ?? row.notice) : row.notice) as unknown;
       // What the provider sent was checked when it arrived; a notice that no longer reads as one is not shown half.
@@ -79,7 +78,7 @@ export function consentRoutes(d: ConsentRoutesDeps) {
       return { ...r, version: n.version, hash: n.hash, missing: n.missing.map((m) => m.field) };
     });
     app.post('/api/v1/me/consents/:id/:action', { config: { auth: 'person' }, schema: { tags, summary: 'Grant, refuse, withdraw or reconfirm one of my consents', params: ActionParams, body: ActionBody, response: { 200: PersonConsentDetail } } }, async (req) => {
-      assertIntermediary(isIntermediary);
+      assertIntermediary(d.intermediary);
       const personId = personIdOf(req.principal);
       const days = req.body?.days;
       const row = await d.lifecycle.change(req.params.id, req.params.action, { personId, ...(days !== undefined ? { days } : {}) });

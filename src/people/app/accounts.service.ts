@@ -31,8 +31,9 @@ export class TooManyAttempts extends AppError {
 const WRONG = () => new AppError('DS_PEOPLE_INVALID_CREDENTIALS', 'the login or the password is wrong');
 const INVALID_SESSION = (why: string) => new AppError('DS_AUTH_INVALID_TOKEN', why, [{ path: '/headers/authorization', message: why }]);
 
+/** People, their consents and their rights live on intermediaries; elsewhere those routes exist and say so. */
 export function assertIntermediary(intermediary: boolean): void {
-  if (!intermediary) throw new AppError('DS_PEOPLE_NOT_INTERMEDIARY', 'people accounts live on nodes with the personal-data-intermediary role (DASES_ROLES)');
+  if (!intermediary) throw new AppError('DS_PEOPLE_NOT_INTERMEDIARY', 'this node is not a personal-data intermediary (DASES_ROLES lacks personal-data-intermediary)');
 }
 
 /** People's accounts at the intermediary: sign-up, sign-in (throttled), sessions. */

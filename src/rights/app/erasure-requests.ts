@@ -1,9 +1,10 @@
 import { AppError, messageKind } from '../../kernel/index.js';
+import { assertIntermediary } from '../../people/index.js';
 import { createHash } from 'node:crypto';
 import type { ErasurePartyRow, ErasureRequestWithParties } from '../adapters/sql-erasure.store.js';
 import { erasurePartyStep, type ErasureEvent } from '../domain/erasure.machine.js';
 import { ERASURE_CONFIRMATION_TYP, ERASURE_REQUEST_TYP, ErasureConfirmationPayload, type ErasureRequestPayload } from '../domain/rights.messages.js';
-import { assertIntermediary, dspOf, ERASURE_REQUEST_TOPIC, signPayload, verifyFrom, wrongSender, type RightsContext } from './rights.context.js';
+import { dspOf, ERASURE_REQUEST_TOPIC, signPayload, verifyFrom, wrongSender, type RightsContext } from './rights.context.js';
 
 const CONFIRMATION_KIND = messageKind<ErasureConfirmationPayload>(ERASURE_CONFIRMATION_TYP, ErasureConfirmationPayload);
 
@@ -16,7 +17,7 @@ export const jwsHash = (jws: string): string => `sha256:${createHash('sha256').u
  */
 export function createErasureRequests(ctx: RightsContext) {
   async function request(personId: string): Promise<ErasureRequestWithParties> {
-    assertIntermediary(ctx);
+    assertIntermediary(ctx.intermediary);
     const linked = new Map<string, string>();
     for (const l of await ctx.people.links(personId)) if (l.status === 'confirmed' && l.subjectId) linked.set(l.participantDid, l.subjectId);
     if (linked.size === 0) throw new AppError('DS_RIGHTS_NO_LINKED_PARTICIPANTS', 'link your identifiers at the participants first: an erasure request goes to each of them');
@@ -77,7 +78,7 @@ export function createErasureRequests(ctx: RightsContext) {
 
   /** POST /dsp/people/erasure-confirmations: a participant's signed answer. */
   async function receiveConfirmation(callerDid: string, jws: string): Promise<{ requestId: string; status: ErasurePartyRow['status'] }> {
-    assertIntermediary(ctx);
+    assertIntermediary(ctx.intermediary);
     const c = await verifyFrom(ctx, jws, CONFIRMATION_KIND, callerDid, '/body/confirmation');
     if (c.participant !== callerDid) throw wrongSender('/body/confirmation', `the confirmation names ${c.participant} as the participant`);
     if (c.intermediary !== ctx.node.did) throw wrongSender('/body/confirmation', `the confirmation is addressed to ${c.intermediary}`);

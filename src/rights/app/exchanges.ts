@@ -1,7 +1,8 @@
 import { AppError, messageKind } from '../../kernel/index.js';
+import { assertIntermediary } from '../../people/index.js';
 import type { ExchangeReportRow } from '../adapters/sql-exchange-report.store.js';
 import { EXCHANGE_REPORT_TYP, ExchangeReportPayload } from '../domain/rights.messages.js';
-import { assertIntermediary, verifyFrom, wrongSender, type RightsContext } from './rights.context.js';
+import { verifyFrom, wrongSender, type RightsContext } from './rights.context.js';
 
 export const REPORT_KIND = messageKind<ExchangeReportPayload>(EXCHANGE_REPORT_TYP, ExchangeReportPayload);
 
@@ -26,7 +27,7 @@ export interface PersonExchange {
 /** The intermediary side of exchange reports: receiving them from the parties, showing them to their person. */
 export function createExchanges(ctx: RightsContext) {
   async function receive(callerDid: string, jws: string): Promise<{ id: string; duplicate: boolean }> {
-    assertIntermediary(ctx);
+    assertIntermediary(ctx.intermediary);
     const r = await verifyFrom(ctx, jws, REPORT_KIND, callerDid, '/body/report');
     if (r.reporter !== callerDid) throw wrongSender('/body/report', `the report names ${r.reporter} as its reporter`);
     if (r.intermediary !== ctx.node.did) throw wrongSender('/body/report', `the report is addressed to ${r.intermediary}`);

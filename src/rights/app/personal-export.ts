@@ -1,9 +1,10 @@
 import { AppError } from '../../kernel/index.js';
+import { assertIntermediary } from '../../people/index.js';
 import type { ErasureRequestWithParties } from '../adapters/sql-erasure.store.js';
 import { erasureRequestStatus } from '../domain/erasure.machine.js';
 import type { ErasureRequests } from './erasure-requests.js';
 import type { Exchanges, PersonExchange } from './exchanges.js';
-import { assertIntermediary, type RightsContext } from './rights.context.js';
+import { type RightsContext } from './rights.context.js';
 
 const iso = (d: Date | null | undefined): string | undefined => (d ? d.toISOString() : undefined);
 
@@ -51,7 +52,7 @@ export function exchangeView(x: PersonExchange) {
  */
 export function createPersonalExport(ctx: RightsContext, parts: { exchanges: Exchanges; erasures: ErasureRequests }) {
   return async (personId: string) => {
-    assertIntermediary(ctx);
+    assertIntermediary(ctx.intermediary);
     const person = await ctx.people.person(personId);
     if (!person) throw new AppError('DS_AUTH_INVALID_TOKEN', 'the signed-in person no longer exists');
     const [links, consents, exchanges, erasures] = await Promise.all([ctx.people.links(personId), ctx.consents.ofPerson(personId), parts.exchanges.ofPerson(personId), parts.erasures.byPerson(personId)]);

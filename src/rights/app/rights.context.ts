@@ -32,11 +32,6 @@ export interface RightsContext {
   outgoing: SqlOutgoingReportStore;
 }
 
-/** Person and intermediary routes exist on every node; without the role they say so. */
-export function assertIntermediary(ctx: Pick<RightsContext, 'intermediary'>): void {
-  if (!ctx.intermediary) throw new AppError('DS_PEOPLE_NOT_INTERMEDIARY', 'this node is not a personal-data intermediary (DASES_ROLES lacks personal-data-intermediary)');
-}
-
 /** Signs the canonical form of a payload with the node's key. */
 export const signPayload = (ctx: Pick<RightsContext, 'signer'>, payload: object, typ: string): Promise<string> => ctx.signer.sign(canonicalPayload(payload), typ);
 

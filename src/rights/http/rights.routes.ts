@@ -1,11 +1,12 @@
 import { participantDidOf, personIdOf } from '../../kernel/index.js';
+import { assertIntermediary } from '../../people/index.js';
 import type { App } from '../../node/http-app.js';
 import type { ReceivedErasureRow } from '../adapters/sql-received-erasure.store.js';
 import type { ErasureRequests } from '../app/erasure-requests.js';
 import type { Exchanges } from '../app/exchanges.js';
 import type { PartyErasures } from '../app/party-erasures.js';
 import { erasureView, exchangeView, participantNames, type createPersonalExport } from '../app/personal-export.js';
-import { assertIntermediary, type RightsContext } from '../app/rights.context.js';
+import { type RightsContext } from '../app/rights.context.js';
 import {
   ConfirmBody,
   EmptyBody,
@@ -50,7 +51,6 @@ function receivedView(r: ReceivedErasureRow) {
 
 /** The person's rights at the intermediary (/api/v1/me/…), the parties' messages to it, and the parties' side of erasure. */
 export function rightsRoutes(d: RightsRoutesDeps) {
-  const role = { intermediary: d.intermediary };
   const dsp = { auth: 'dsp' as const, dspErrorType: 'RightsError' };
   return async (app: App) => {
     app.post('/dsp/people/exchanges', { config: dsp, schema: { tags, summary: "A party's signed report that a transfer under a consent started or ended", body: ExchangeReportBody, response: { 200: ExchangeReportAnswer, 201: ExchangeReportAnswer } } }, async (req, reply) => {
@@ -62,7 +62,7 @@ export function rightsRoutes(d: RightsRoutesDeps) {
     );
 
     app.get('/api/v1/me/exchanges', { config: { auth: 'person' }, schema: { tags, summary: 'Every exchange of my data the parties reported, newest first', response: { 200: PersonExchangeList } } }, async (req) => {
-      assertIntermediary(role);
+      assertIntermediary(d.intermediary);
       return { items: (await d.exchanges.ofPerson(personIdOf(req.principal))).map(exchangeView) };
     });
     app.get('/api/v1/me/export', { config: { auth: 'person' }, schema: { tags, summary: 'Everything this intermediary holds about me, as one JSON file', response: { 200: PersonalExport } } }, async (req, reply) => {
@@ -74,7 +74,7 @@ export function rightsRoutes(d: RightsRoutesDeps) {
       return reply.code(201).send(erasureView(r, await participantNames(d, [r])));
     });
     app.get('/api/v1/me/erasure-requests', { config: { auth: 'person' }, schema: { tags, summary: 'My erasure requests and where each participant stands', response: { 200: ErasureRequestList } } }, async (req) => {
-      assertIntermediary(role);
+      assertIntermediary(d.intermediary);
       const requests = await d.erasures.byPerson(personIdOf(req.principal));
       const names = await participantNames(d, requests);
       return { items: requests.map((r) => erasureView(r, names)) };
