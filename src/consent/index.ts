@@ -1,17 +1,14 @@
-import type { Kysely } from 'kysely';
-import type { DB } from '../db/index.js';
-import type { Clock, IdGenerator, Logger } from '../kernel/index.js';
 import { registerEntryType } from '../ledger/index.js';
 import type { App } from '../node/http-app.js';
 import type { ConsentState } from './domain/consent.machine.js';
 import { createIntermediaryClient } from './adapters/intermediary.client.js';
 import { SqlConsentStore } from './adapters/sql-consent.store.js';
 import { SqlPartyConsentStore } from './adapters/sql-party-consent.store.js';
-import { CONSENT_NOTICE_TOPIC, type ConsentContext } from './app/consent.context.js';
+import { CONSENT_NOTICE_TOPIC, type ConsentContext, type ConsentDeps } from './app/consent.context.js';
+export type { ConsentDeps } from './app/consent.context.js';
 import { expiryJob } from './app/expiry.job.js';
 import { createLifecycle } from './app/lifecycle.js';
 import { createParty, type CheckExpectation, type CheckedConsent } from './app/party.js';
-import type { ConsentLedger, ConsentNotices, ConsentParticipants, ConsentPeople, ConsentResolver, ConsentSigner, ConsentTokens, OutboxPort } from './app/ports.js';
 import { createRequests } from './app/requests.js';
 import { consentRoutes } from './http/consent.routes.js';
 
@@ -30,35 +27,6 @@ registerEntryType('consent.expired', 'A consent reached its expiry (intermediary
 registerEntryType('consent.reconfirmed', 'A person reconfirmed a consent, with a new expiry and the current notice (intermediary)');
 registerEntryType('consent.notice-changed', "The provider's notice changed: the consent waits for the person's reconfirmation (intermediary)");
 
-export interface ConsentDeps {
-  db: Kysely<DB>;
-  clock: Clock;
-  ids: IdGenerator;
-  logger: Logger;
-  node: { did: string; publicUrl: string };
-  /** This node has the personal-data-intermediary role (people, consents); parties need not. */
-  intermediary: boolean;
-  signer: ConsentSigner;
-  resolver: ConsentResolver;
-  ledger: ConsentLedger;
-  outbox: OutboxPort;
-  participants: ConsentParticipants;
-  people: ConsentPeople;
-  notices: ConsentNotices;
-  /** DASES_CONSENT_TOKEN_TTL. */
-  consentTokenTtlSeconds: number;
-  /** DASES_CONSENT_DAYS. */
-  defaultConsentDays: number;
-  /** Seconds between expiry rounds (default 60; 0: none). */
-  expiryIntervalSeconds?: number;
-  /** Holder name of the expiry job's lease (default: a random one). */
-  holder?: string;
-  /** How long `check` may use a party row it read (ms, default 200). */
-  statusCacheMs?: number;
-  /** Consumer side (identity.tokens): node tokens for `requestConsent` and `consentToken`. */
-  tokens?: ConsentTokens;
-  fetch?: typeof fetch;
-}
 
 /** One of a person's consents as the person's export gives it. */
 export interface PersonConsentExport {

@@ -27,7 +27,7 @@ export { fetchPublicDocument, type DidResolver } from './adapters/http-did.resol
 export type { JwsSigner } from './app/jws-signer.js';
 export type { Sealer } from './adapters/master-key.js';
 /** The node's sealer from its master key (DASES_MASTER_KEY, or `<dataDir>/master.key`), for offline commands. */
-export const nodeSealer = (opts: { masterKey?: string | undefined; dataDir: string }): Sealer => createSealer(loadMasterKey(opts).key);
+export const nodeSealer = (opts: { masterKey?: string | undefined; dataDir: string | null }): Sealer => createSealer(loadMasterKey(opts).key);
 
 export type ParticipantStatus = 'active' | 'suspended';
 
@@ -79,7 +79,7 @@ export async function createIdentity(deps: IdentityDeps): Promise<Identity> {
   const fetchFn = deps.fetch ?? globalThis.fetch;
   const configProfile = normaliseProfile(deps.profile, '/config');
 
-  const sealer = createSealer(loadMasterKey({ masterKey: deps.masterKey, dataDir: deps.dataDir }).key);
+  const sealer = nodeSealer({ masterKey: deps.masterKey, dataDir: deps.dataDir });
   const keys = new SqlNodeKeyStore(db, sealer);
   await keys.ensureActive(clock.now());
   const activeKey = () => keys.active();

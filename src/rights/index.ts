@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/index.js';
-import type { Clock, IdGenerator, Logger } from '../kernel/index.js';
 import { registerEntryType } from '../ledger/index.js';
 import type { App } from '../node/http-app.js';
 import { SqlErasureStore } from './adapters/sql-erasure.store.js';
@@ -13,7 +12,8 @@ import { createPartyErasures } from './app/party-erasures.js';
 import { createPersonalExport } from './app/personal-export.js';
 import type { OutboxPort, RightsConsents, RightsLedger, RightsParticipants, RightsPeople, RightsResolver, RightsSigner } from './app/ports.js';
 import { createReportSender, type ExchangeReportInput } from './app/report-sender.js';
-import { ERASURE_CONFIRMATION_TOPIC, ERASURE_REQUEST_TOPIC, EXCHANGE_REPORT_TOPIC, type RightsContext } from './app/rights.context.js';
+import { ERASURE_CONFIRMATION_TOPIC, ERASURE_REQUEST_TOPIC, EXCHANGE_REPORT_TOPIC, type RightsContext, type RightsDeps } from './app/rights.context.js';
+export type { RightsDeps } from './app/rights.context.js';
 import { rightsRoutes } from './http/rights.routes.js';
 
 export type { OutboxPort, PersonConsentExport, RightsConsents, RightsLedger, RightsParticipants, RightsPeople, RightsResolver, RightsSigner } from './app/ports.js';
@@ -28,24 +28,6 @@ registerEntryType('erasure.answered', 'A participant answered an erasure request
 registerEntryType('erasure.requested', "An intermediary asked this node to erase a person's data (participant): request id and hash");
 registerEntryType('erasure.confirmed', "This node's operator answered an erasure request (participant): outcome and the hash of the signed answer");
 
-export interface RightsDeps {
-  db: Kysely<DB>;
-  clock: Clock;
-  ids: IdGenerator;
-  logger: Logger;
-  node: { did: string; publicUrl: string };
-  /** This node has the personal-data-intermediary role; parties need not (their routes exist on every node). */
-  intermediary: boolean;
-  signer: RightsSigner;
-  resolver: RightsResolver;
-  ledger: RightsLedger;
-  outbox: OutboxPort;
-  participants: RightsParticipants;
-  people: RightsPeople;
-  consents: RightsConsents;
-  /** Milliseconds between sweeps for exchange reports a crash left unsent (default 5000; 0: none). */
-  reportSweepMs?: number;
-}
 
 export interface Rights {
   /** Intermediary: /dsp/people/exchanges, /dsp/people/erasure-confirmations, /api/v1/me/{exchanges,export,erasure-requests};

@@ -12,12 +12,13 @@ export const EXCHANGE_REPORT_TOPIC = 'rights.exchange-report';
 export const ERASURE_REQUEST_TOPIC = 'rights.erasure-request';
 export const ERASURE_CONFIRMATION_TOPIC = 'rights.erasure-confirmation';
 
-export interface RightsContext {
+export interface RightsDeps {
   db: Kysely<DB>;
   clock: Clock;
   ids: IdGenerator;
   logger: Logger;
   node: { did: string; publicUrl: string };
+  /** This node has the personal-data-intermediary role; parties need not (their routes exist on every node). */
   intermediary: boolean;
   signer: RightsSigner;
   resolver: RightsResolver;
@@ -26,11 +27,17 @@ export interface RightsContext {
   participants: RightsParticipants;
   people: RightsPeople;
   consents: RightsConsents;
+  /** Milliseconds between sweeps for exchange reports a crash left unsent (default 5000; 0: none). */
+  reportSweepMs?: number;
+}
+
+/** What the use cases share: the deps and the stores. */
+export type RightsContext = Omit<RightsDeps, 'reportSweepMs'> & {
   reports: SqlExchangeReportStore;
   erasures: SqlErasureStore;
   received: SqlReceivedErasureStore;
   outgoing: SqlOutgoingReportStore;
-}
+};
 
 /** Signs the canonical form of a payload with the node's key. */
 export const signPayload = (ctx: Pick<RightsContext, 'signer'>, payload: object, typ: string): Promise<string> => ctx.signer.sign(canonicalPayload(payload), typ);
