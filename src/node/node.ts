@@ -281,7 +281,9 @@ export async function buildNode(opts: NodeOptions): Promise<DasesNode> {
         sweeper.unref();
       },
       async listen() {
-        return app.listen({ port: config.port, host: config.host });
+        // Node's default accept queue (511) overflows when a thousand xAPI clients connect at once, and a refused
+        // SYN is retried only after a second; the kernel caps this at net.core.somaxconn.
+        return app.listen({ port: config.port, host: config.host, backlog: 4096 });
       },
       async close() {
         federation.stop();

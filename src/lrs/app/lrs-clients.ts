@@ -13,8 +13,28 @@ export type LrsClientPrincipal = { kind: 'lrs-client'; clientId: string; name: s
 
 const hashSecret = (secret: string): Buffer => createHash('sha256').update(secret, 'utf8').digest();
 
+/**
+ * How long a client's row is reused to check its requests without reading the database again. A deletion through
+ * this node takes effect at once; one made by another process on the same database within this time.
+ */
+const CACHE_MS = 10_000;
+
+interface ClientRow { id: string; name: string; secret_hash: string; scopes: unknown }
+
 export function createLrsClients(deps: { db: Kysely<DB>; clock: Clock; ids: IdGenerator }) {
   const { db, clock, ids } = deps;
+  // Every xAPI request authenticates; a burst of a thousand writers would otherwise queue a thousand lookups.
+  const cache = new Map<string, { row: ClientRow | undefined; until: number }>();
+  async function lookup(key: string): Promise<ClientRow | undefined> {
+    const now = clock.now().getTime();
+    const hit = cache.get(key);
+    if (hit && hit.until > now) return hit.row;
+    const row = await db.selectFrom('lrs_clients').select(['id', 'name', 'secret_hash', 'scopes']).where('key', '=', key).where('deleted_at', 'is', null).executeTakeFirst();
+    // Unknown keys are not kept: anyone can present any number of them.
+    if (row) cache.set(key, { row, until: now + CACHE_MS });
+    else cache.delete(key);
+    return row;
+  }
   return {
     async create(input: { name: string; scopes: LrsScope[] }): Promise<LrsClientView & { secret: string }> {
       const id = ids.uuid();
@@ -33,11 +53,12 @@ export function createLrsClients(deps: { db: Kysely<DB>; clock: Clock; ids: IdGe
 
     async remove(id: string): Promise<void> {
       const r = await db.updateTable('lrs_clients').set({ deleted_at: clock.now() }).where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+      for (const [key, entry] of cache) if (entry.row?.id === id) cache.delete(key);
       if (Number(r.numUpdatedRows) === 0) throw new AppError('DS_LRS_CLIENT_NOT_FOUND', `no LRS client ${id}`, [{ path: '/params/id', message: 'unknown or already deleted' }]);
     },
 
     async authenticate(key: string, secret: string): Promise<LrsClientPrincipal> {
-      const row = await db.selectFrom('lrs_clients').select(['id', 'name', 'secret_hash', 'scopes']).where('key', '=', key).where('deleted_at', 'is', null).executeTakeFirst();
+      const row = await lookup(key);
       // Hash even for an unknown key so the answer time does not tell which keys exist.
       const presented = hashSecret(secret);
       const expected = row ? Buffer.from(row.secret_hash, 'hex') : hashSecret(`${secret}\u0000unknown`);

@@ -6,13 +6,16 @@ import { activitiesOf, type Statement } from '../domain/statement.prepare.js';
 import { readActivityDefinitions } from '../adapters/sql-document.store.js';
 import type { Cursor, RecordActivityDefinitions, StatementStore, StoredStatement } from './ports.js';
 import { iterateStatements, queryPage, type Page } from './query-statements.js';
-import { storeStatements, type StoreInput } from './store-statements.js';
+import { createStatementWriter } from './statement-writer.js';
+import { checkRequest, type StoreInput } from './store-statements.js';
 
 /** The Statements resource's use cases, behind the HTTP routes and the data plane's NDJSON streaming. */
 export function createStatementsService(deps: { db: Kysely<DB>; clock: Clock; ids: IdGenerator; store: StatementStore; recordActivityDefinitions?: RecordActivityDefinitions | undefined }) {
   const { store } = deps;
+  const writer = createStatementWriter(deps);
   return {
-    store: (input: StoreInput): Promise<string[]> => storeStatements(deps, input),
+    /** Checks a request, then stores it all or nothing through the group-committing writer; answers the ids. */
+    store: async (input: StoreInput): Promise<string[]> => writer.write(await checkRequest(input)),
 
     /** GET ?statementId (not voided) or ?voidedStatementId (voided only): XAPI-00018, 00155, 00156, 00163. */
     async single(id: string, voided: boolean): Promise<StoredStatement> {

@@ -5,7 +5,7 @@ import { verifySignedStatement } from '../adapters/jws-statement.verifier.js';
 import { SIGNATURE_USAGE } from '../domain/attachment.validator.js';
 import { matchAttachments, type AttachmentPart } from '../domain/attachment.parts.js';
 import type { Part } from '../domain/multipart.js';
-import { activitiesOf, indexStatement, prepareStatement, sameStatement, type Statement } from '../domain/statement.prepare.js';
+import { activitiesOf, indexStatement, prepareStatement, sameStatement } from '../domain/statement.prepare.js';
 import { validateStatement } from '../domain/statement.validator.js';
 import { isObject, type Json, type XapiVersion } from '../domain/xapi-primitives.js';
 import type { NewStatement, RecordActivityDefinitions, StatementStore } from './ports.js';
@@ -30,12 +30,20 @@ export interface StoreDeps {
   recordActivityDefinitions?: RecordActivityDefinitions | undefined;
 }
 
+/** A request that passed every check that needs no database: what the writer stores (statement-writer.ts). */
+export interface CheckedRequest {
+  raws: Json[];
+  pathOf: (i: number) => string;
+  version: XapiVersion;
+  authority: Json;
+  parts: Map<string, AttachmentPart>;
+}
+
 /**
- * Stores one request's statements all or nothing (xAPI 1.0.3 Communication §2.1.1–2.1.2): validation first,
- * then in one transaction: id conflicts (same id and content: nothing to do; other content: 409), voiding rules
- * (XAPI-00016..00018), inserts with index rows, voided flags, canonical activity definitions.
+ * The checks of one request before any transaction (xAPI 1.0.3 Communication §2.1.1–2.1.2): statement validation,
+ * the PUT id, attachment parts and their hashes, signatures, ids repeated within the request.
  */
-export async function storeStatements(deps: StoreDeps, input: StoreInput): Promise<string[]> {
+export async function checkRequest(input: StoreInput): Promise<CheckedRequest> {
   const { statements, pathOf, version } = input;
   const errors: FieldError[] = statements.flatMap((s, i) => validateStatement(s, pathOf(i), version));
   if (errors.length) throw new AppError('DS_LRS_INVALID_STATEMENT', summary(errors), errors);
@@ -57,46 +65,59 @@ export async function storeStatements(deps: StoreDeps, input: StoreInput): Promi
     seen.set(id, i);
   });
   if (errors.length) throw new AppError('DS_LRS_INVALID_STATEMENT', summary(errors), errors);
+  return { raws, pathOf, version, authority: input.authority, parts };
+}
 
+/** The ids a request names itself (lower-cased); the others are generated at write time. */
+export const namedIds = (r: CheckedRequest): string[] => r.raws.flatMap((s) => (typeof s.id === 'string' ? [s.id.toLowerCase()] : []));
+
+/** One statement of a write: where it came from (for error paths) and what is stored. */
+interface Item { raw: Json; path: string; row: NewStatement; parts: Map<string, AttachmentPart> }
+
+/**
+ * Stores requests in one transaction, each all or nothing and together as if written one after the other; they
+ * share one `stored` time. Throws the first request's error, so a caller writing several requests retries them
+ * one by one to give each its own answer. Inside: id conflicts (same id and content: nothing to do; other
+ * content: 409), voiding rules (XAPI-00016..00018), inserts with index rows, voided flags, canonical activity
+ * definitions. Answers the statement ids of each request.
+ */
+export async function writeRequests(deps: StoreDeps, requests: CheckedRequest[]): Promise<string[][]> {
   const stored = deps.clock.now();
-  const authority = input.authority;
-  const defaultVersion = version === '2.0.0' ? '2.0.0' : '1.0.0';
-  const prepared = raws.map((raw) => prepareStatement(raw, { id: deps.ids.uuid(), stored, authority, version: defaultVersion }));
-  const rows: NewStatement[] = prepared.map((statement, i) => ({
-    statement,
-    stored,
-    index: indexStatement(statement),
-    attachmentHashes: hashesWithBytes(raws[i] as Json, parts),
+  const items: Item[] = [];
+  const ids = requests.map((r) => r.raws.map((raw, i) => {
+    const statement = prepareStatement(raw, { id: deps.ids.uuid(), stored, authority: r.authority, version: r.version === '2.0.0' ? '2.0.0' : '1.0.0' });
+    items.push({ raw, path: r.pathOf(i), parts: r.parts, row: { statement, stored, index: indexStatement(statement), attachmentHashes: hashesWithBytes(raw, r.parts) } });
+    return statement.id;
   }));
 
   await deps.db.transaction().execute(async (tx) => {
-    const existing = await deps.store.getMany(tx, prepared.map((s) => s.id));
-    const fresh = rows.filter((r, i) => {
-      const old = existing.get(r.statement.id);
+    const existing = await deps.store.getMany(tx, items.map((x) => x.row.statement.id));
+    const fresh = items.filter((x) => {
+      const old = existing.get(x.row.statement.id);
       if (!old) return true;
-      if (!sameStatement(old.statement, raws[i] as Json)) throw conflict(r.statement.id, pathOf(i));
+      if (!sameStatement(old.statement, x.raw)) throw conflict(x.row.statement.id, x.path);
       return false;
     });
-    await checkVoiding(deps, tx, fresh, prepared, pathOf);
-    const inserted = await deps.store.insert(tx, fresh);
-    // A concurrent request stored some of these ids first: the same content is fine, other content conflicts.
-    const raced = fresh.filter((r) => !inserted.has(r.statement.id));
+    await checkVoiding(deps, tx, fresh);
+    const inserted = await deps.store.insert(tx, fresh.map((x) => x.row));
+    // A concurrent writer stored some of these ids first: the same content is fine, other content conflicts.
+    const raced = fresh.filter((x) => !inserted.has(x.row.statement.id));
     if (raced.length) {
-      const now = await deps.store.getMany(tx, raced.map((r) => r.statement.id));
-      for (const r of raced) {
-        const i = prepared.indexOf(r.statement);
-        const old = now.get(r.statement.id);
-        if (old && !sameStatement(old.statement, raws[i] as Json)) throw conflict(r.statement.id, pathOf(i));
+      const now = await deps.store.getMany(tx, raced.map((x) => x.row.statement.id));
+      for (const x of raced) {
+        const old = now.get(x.row.statement.id);
+        if (old && !sameStatement(old.statement, x.raw)) throw conflict(x.row.statement.id, x.path);
       }
     }
-    const added = fresh.filter((r) => inserted.has(r.statement.id));
+    const added = fresh.filter((x) => inserted.has(x.row.statement.id)).map((x) => x.row);
     await deps.store.markVoided(tx, added.filter((r) => r.index.isVoiding && r.index.refId).map((r) => r.index.refId as string));
     await deps.store.markVoided(tx, await deps.store.targetedByVoiding(tx, added.filter((r) => !r.index.isVoiding).map((r) => r.statement.id)));
-    const bytes = [...new Set(added.flatMap((r) => r.attachmentHashes))].map((h) => parts.get(h)).filter((p): p is AttachmentPart => p !== undefined);
-    await deps.store.putAttachments(tx, bytes, stored);
+    const bytes = new Map<string, AttachmentPart>();
+    for (const x of fresh) for (const h of inserted.has(x.row.statement.id) ? x.row.attachmentHashes : []) { const p = x.parts.get(h); if (p) bytes.set(h, p); }
+    await deps.store.putAttachments(tx, [...bytes.values()], stored);
     if (deps.recordActivityDefinitions && added.length) await deps.recordActivityDefinitions(tx, added.flatMap((r) => activitiesOf(r.statement)));
   });
-  return prepared.map((s) => s.id);
+  return ids;
 }
 
 const summary = (errors: FieldError[]) => errors.slice(0, 5).map((e) => `${e.path}: ${e.message}`).join('; ');
@@ -124,16 +145,16 @@ async function checkSignatures(raws: Json[], parts: Map<string, AttachmentPart>,
   if (errors.length) throw new AppError('DS_LRS_SIGNATURE_INVALID', summary(errors), errors);
 }
 
-/** XAPI-00016: a voiding statement cannot target a voiding statement (stored or in this very batch). */
-async function checkVoiding(deps: StoreDeps, tx: Kysely<DB>, fresh: NewStatement[], prepared: Statement[], pathOf: (i: number) => string): Promise<void> {
-  const voiding = fresh.filter((r) => r.index.isVoiding && r.index.refId);
+/** XAPI-00016: a voiding statement cannot target a voiding statement (stored or in this very write). */
+async function checkVoiding(deps: StoreDeps, tx: Kysely<DB>, fresh: Item[]): Promise<void> {
+  const voiding = fresh.filter((x) => x.row.index.isVoiding && x.row.index.refId);
   if (voiding.length === 0) return;
-  const inBatch = new Map(fresh.map((r) => [r.statement.id, r.index.isVoiding]));
-  const targets = await deps.store.getMany(tx, voiding.map((r) => r.index.refId as string));
-  for (const r of voiding) {
-    const ref = r.index.refId as string;
+  const inBatch = new Map(fresh.map((x) => [x.row.statement.id, x.row.index.isVoiding]));
+  const targets = await deps.store.getMany(tx, voiding.map((x) => x.row.index.refId as string));
+  for (const x of voiding) {
+    const ref = x.row.index.refId as string;
     if (targets.get(ref)?.isVoiding || inBatch.get(ref) === true) {
-      throw new AppError('DS_LRS_VOIDING_INVALID', `statement ${ref} is itself a voiding statement`, [{ path: `${pathOf(prepared.indexOf(r.statement))}/object/id`, message: 'targets a voiding statement' }]);
+      throw new AppError('DS_LRS_VOIDING_INVALID', `statement ${ref} is itself a voiding statement`, [{ path: `${x.path}/object/id`, message: 'targets a voiding statement' }]);
     }
   }
 }
