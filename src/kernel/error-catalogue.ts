@@ -187,6 +187,7 @@ export const ERROR_CATALOGUE = {
   DS_RIGHTS_ERASURE_CONFLICT: { status: 409, title: 'An erasure request with this id but other content exists' },
   DS_RIGHTS_UNKNOWN_INTERMEDIARY: { status: 422, title: 'The intermediary is not an active trusted participant with a Dataspace Protocol endpoint' },
   DS_LRS_VERSION: { status: 400, title: 'The X-Experience-API-Version header is missing or names a version this LRS does not serve' },
+  DS_LRS_ALTERNATE_SYNTAX: { status: 400, title: 'The alternate request syntax (POST ?method=, a form body) is malformed, or used with xAPI 2.0 which removed it' },
   DS_LRS_INVALID_STATEMENT: { status: 400, title: 'The statement is not valid xAPI' },
   DS_LRS_INVALID_QUERY: { status: 400, title: 'The statements query is not valid' },
   DS_LRS_INVALID_CURSOR: { status: 400, title: 'The more cursor is malformed or was not issued by this LRS' },

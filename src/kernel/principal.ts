@@ -21,9 +21,11 @@ export type Principal =
  * - `{ lrs: scope }`: an xAPI client's HTTP Basic credentials (`Authorization: Basic`) holding that scope (or `all`);
  *   a list of scopes accepts a client holding any one of them (the Activities resource: `profile` or `statements/read`);
  * - `{ management: scope, participants: true }`: an operator API key with that scope, or a node token from a
- *   trusted, active participant (each sees only what it is party to; the route filters by principal).
+ *   trusted, active participant (each sees only what it is party to; the route filters by principal);
+ * - `forward`: the route only unwraps the request it carries (xAPI 1.0.3's alternate request syntax, whose
+ *   credentials travel in the form body) and dispatches it to another route, which authenticates it as usual.
  */
-export type RouteAuth = 'public' | 'dsp' | 'transfer' | 'person' | { management: Scope; participants?: true } | { lrs: LrsScope | readonly LrsScope[] };
+export type RouteAuth = 'public' | 'dsp' | 'transfer' | 'person' | 'forward' | { management: Scope; participants?: true } | { lrs: LrsScope | readonly LrsScope[] };
 
 /**
  * What an xAPI client (HTTP Basic credentials issued by the operator) may do at the LRS (/xapi): read or write

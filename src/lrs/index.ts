@@ -5,6 +5,7 @@ import { AppError } from '../kernel/index.js';
 import type { App } from '../node/http-app.js';
 import { createSqlStatementStore } from './adapters/sql-statement.store.js';
 import { createLrsClients, type LrsClientPrincipal, type LrsClientView } from './app/lrs-clients.js';
+import { alternateSyntaxRoutes } from './http/alternate-syntax.routes.js';
 import { createStatementsService } from './app/statements.service.js';
 import { parseStatementGet, type StatementFilter } from './domain/statement-query.js';
 import type { Statement } from './domain/statement.prepare.js';
@@ -70,6 +71,7 @@ export function createLrs(deps: LrsDeps): Lrs {
         await lrs.register(statementsRoutes({ service, clock: deps.clock, home: deps.node.publicUrl }));
         await lrs.register(documentRoutes({ db: deps.db, clock: deps.clock, ids: deps.ids, logger: deps.logger }));
         await lrs.register(aboutRoutes(deps.node));
+        await lrs.register(alternateSyntaxRoutes());
         await lrs.register(lrsClientsRoutes(clients));
       });
     },

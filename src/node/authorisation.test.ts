@@ -150,6 +150,26 @@ describe('authorisation of every route', () => {
     }
   });
 
+  it('forwards alternate-syntax xAPI requests only to routes that authenticate them', async () => {
+    const forward = node.routes.filter((r) => r.auth === 'forward');
+    assert.deepEqual(new Set(forward.map((r) => r.method)), new Set(['POST']));
+    assert.ok(forward.every((r) => r.url.startsWith('/xapi/')) && forward.length >= 7, forward.map((r) => r.url).join());
+    for (const r of forward) {
+      const send = (fields: Record<string, string>, headers: Record<string, string> = {}) =>
+        node.app.inject({ method: 'POST', url: `${r.url}?method=GET`, headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, payload: new URLSearchParams({ 'X-Experience-API-Version': '1.0.3', ...fields }).toString() });
+      // The About resource is public in any syntax; every other one wants an LRS client.
+      if (r.url === '/xapi/about') {
+        assert.equal((await send({})).statusCode, 200);
+        continue;
+      }
+      const none = await send({});
+      assert.equal(none.statusCode, 401, `${r.url} without credentials`);
+      assert.equal(none.json().code, 'DS_AUTH_MISSING_CREDENTIALS');
+      assert.equal((await send({ Authorization: `Basic ${Buffer.from('nobody:nothing').toString('base64')}` })).statusCode, 401, `${r.url} with unknown credentials`);
+      assert.equal((await send({}, { 'x-api-key': 'admin-key-for-tests' })).statusCode, 401, `${r.url}: an operator key is no LRS client`);
+    }
+  });
+
   it('refuses protocol routes without a valid node token', async () => {
     const dsp = node.routes.filter((r) => r.auth === 'dsp');
     assert.ok(dsp.length >= 2);

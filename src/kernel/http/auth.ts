@@ -92,7 +92,7 @@ export function installAuth(app: FastifyInstance, authenticator: Authenticator):
     if (!auth) throw new Error(`route ${methods.join(',')} ${route.url} declares no config.auth`);
     // The OpenAPI document states what each operation demands, from the same declaration.
     const security = typeof auth === 'string' ? [{ [SCHEME[auth] ?? 'apiKey']: [] }] : 'lrs' in auth ? [{ lrsBasic: [] }] : auth.participants ? [{ apiKey: [] }, { nodeToken: [] }] : [{ apiKey: [] }];
-    if (auth !== 'public') route.schema = { ...(route.schema ?? {}), security } as typeof route.schema;
+    if (auth !== 'public' && auth !== 'forward') route.schema = { ...(route.schema ?? {}), security } as typeof route.schema;
     for (const method of methods) if (method !== 'HEAD') table.push({ method, url: route.url, auth });
   });
   app.addHook('onRequest', async (request) => {
@@ -108,7 +108,8 @@ export function installAuth(app: FastifyInstance, authenticator: Authenticator):
 }
 
 async function authenticate(request: FastifyRequest, auth: RouteAuth, a: Authenticator): Promise<Principal> {
-  if (auth === 'public') return { kind: 'anonymous' };
+  // A forwarding route reads nothing itself: the request it unwraps is authenticated by the route it reaches.
+  if (auth === 'public' || auth === 'forward') return { kind: 'anonymous' };
   if (auth === 'transfer') {
     // The data plane verifies the token itself (it alone knows transfers); nobody gets past here without one.
     const header = request.headers.authorization;

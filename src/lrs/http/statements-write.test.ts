@@ -136,9 +136,12 @@ forEachEngine('LRS statements: writing', (engine) => {
         assert.deepEqual(de.json().object.definition.name, { 'de-DE': 'Kanon' });
       });
 
-      test('POST takes no query parameters (the 1.0 alternate request syntax is not served)', async () => {
-        const res = await h.app.inject({ method: 'POST', url: '/xapi/statements?method=GET', headers: { authorization: h.auth.all, 'x-experience-api-version': version }, payload: statement() });
-        assert.deepEqual(problem(res), { status: 400, code: 'DS_LRS_INVALID_QUERY', paths: ['/query/method'] });
+      test('POST takes no query parameters; ?method= is the alternate syntax (1.0.3 only, and with a form body)', async () => {
+        const headers = { authorization: h.auth.all, 'x-experience-api-version': version };
+        const res = await h.app.inject({ method: 'POST', url: '/xapi/statements?verb=x', headers, payload: statement() });
+        assert.deepEqual(problem(res), { status: 400, code: 'DS_LRS_INVALID_QUERY', paths: ['/query/verb'] });
+        const alt = await h.app.inject({ method: 'POST', url: '/xapi/statements?method=GET', headers, payload: statement() });
+        assert.deepEqual(problem(alt), { status: 400, code: 'DS_LRS_ALTERNATE_SYNTAX', paths: [version === '1.0.3' ? '/headers/content-type' : '/query/method'] });
       });
 
       test('a body that is no JSON, or of another media type, is refused', async () => {

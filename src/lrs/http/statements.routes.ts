@@ -70,7 +70,7 @@ export function statementsRoutes(deps: { service: StatementsService; clock: Cloc
       const extra = Object.keys(req.query as object);
       if (extra.length) {
         xapiVersion(req, reply);
-        // The 1.0 alternate request syntax (?method=) is not served; xAPI 2.0 removed it.
+        // A POST with ?method= is the 1.0.3 alternate request syntax, answered by alternate-syntax.routes.ts.
         throw new AppError('DS_LRS_INVALID_QUERY', 'POST statements takes no parameters', extra.map((k) => ({ path: `/query/${k}`, message: 'is not a parameter of POST statements' })));
       }
       return write(req, reply, undefined);
