@@ -71,6 +71,7 @@ export const CONFIG_KEYS = {
   contact: { env: 'DASES_CONTACT', default: undefined, description: 'Contact (e-mail or URL) in the self-description', parse: str } as KeySpec<string | undefined>,
   dpoContact: { env: 'DASES_DPO_CONTACT', default: undefined, description: "Contact (e-mail or URL) of the controller's data protection officer, given in privacy notices (GDPR Art. 13(1)(b))", parse: str } as KeySpec<string | undefined>,
   supervisoryAuthority: { env: 'DASES_SUPERVISORY_AUTHORITY', default: undefined, description: 'Supervisory authority named in privacy notices (GDPR Art. 13(2)(d)); default: the national authority of the headquarters country where there is one (FR: CNIL)', parse: str } as KeySpec<string | undefined>,
+  lrsCorsOrigins: { env: 'DASES_LRS_CORS_ORIGINS', default: ['*'], description: "Origins whose pages may call the LRS (/xapi) from a browser (cmi5 content hosted elsewhere): comma-separated, '*' for any (xAPI clients send credentials in Authorization, not cookies), 'none' for no browser access", parse: list } as KeySpec<string[]>,
   sessionTtl: { env: 'DASES_SESSION_TTL', default: 28_800, description: "Seconds a person's session (dashboard sign-in at a personal-data intermediary) stays valid", parse: int(60, 2_592_000) } as KeySpec<number>,
   scryptCost: { env: 'DASES_SCRYPT_COST', default: 32_768, description: 'scrypt cost N for new password hashes (a power of two; stored with each hash, older hashes are upgraded at sign-in)', parse: powerOfTwo(16_384, 1_048_576) } as KeySpec<number>,
 } as const;

@@ -6,6 +6,7 @@ import type { App } from '../node/http-app.js';
 import { createSqlStatementStore } from './adapters/sql-statement.store.js';
 import { createLrsClients, type LrsClientPrincipal, type LrsClientView } from './app/lrs-clients.js';
 import { alternateSyntaxRoutes } from './http/alternate-syntax.routes.js';
+import { corsRoutes } from './http/cors.routes.js';
 import { createStatementsService } from './app/statements.service.js';
 import { parseStatementGet, type StatementFilter } from './domain/statement-query.js';
 import type { Statement } from './domain/statement.prepare.js';
@@ -28,6 +29,8 @@ export interface LrsDeps {
   ids: IdGenerator;
   logger: Logger;
   node: { did: string; publicUrl: string };
+  /** Origins allowed to call /xapi from a browser ('*': any; none: no CORS). Default: any. */
+  corsOrigins?: readonly string[];
 }
 
 export interface Lrs {
@@ -67,8 +70,9 @@ export function createLrs(deps: LrsDeps): Lrs {
   return {
     async routes(app: App) {
       await app.register(async (lrs: App) => {
-        await xapiHeaders(() => deps.clock.now())(lrs);
-        await lrs.register(statementsRoutes({ service, clock: deps.clock, home: deps.node.publicUrl }));
+        await corsRoutes(deps.corsOrigins ?? ['*'])(lrs);
+        await xapiHeaders(() => service.consistentThrough())(lrs);
+        await lrs.register(statementsRoutes({ service, home: deps.node.publicUrl }));
         await lrs.register(documentRoutes({ db: deps.db, clock: deps.clock, ids: deps.ids, logger: deps.logger }));
         await lrs.register(aboutRoutes(deps.node));
         await lrs.register(alternateSyntaxRoutes());

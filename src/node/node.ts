@@ -152,7 +152,7 @@ export async function buildNode(opts: NodeOptions): Promise<DasesNode> {
       ...(opts.fetch ? { fetch: opts.fetch } : {}),
     });
     // The xAPI Learning Record Store at /xapi (issue 8): statements, documents, its clients.
-    const lrs = createLrs({ db, clock, ids, logger, node });
+    const lrs = createLrs({ db, clock, ids, logger, node, corsOrigins: config.lrsCorsOrigins });
     // Learning data (issue 8): converters to xAPI, profile validation, pseudonyms keyed by a key derived from the
     // master key (never stored), as accounts on this node's home page.
     const xapi = createXapiTools({ clock, pseudonym: { homePage: config.publicUrl, key: () => identity.sealer.derive('xapi pseudonyms') } });

@@ -84,4 +84,16 @@ forEachEngine('LRS statement writer (group commit)', (engine) => {
     assert.equal(stored.has(bad), false);
     assert.equal(stored.has(bystander), true);
   });
+
+  test('consistent-through stays before the stored time of the transaction under way', async () => {
+    const clock = new ManualClock('2026-03-01T10:00:00.000Z');
+    const w = createStatementWriter({ db: database.db, clock, ids: new SequentialIds(), store });
+    assert.equal(w.consistentThrough().toISOString(), '2026-03-01T10:00:00.000Z');
+    const x = id();
+    const pending = w.write(await request([statement({ id: x })]));
+    assert.equal(w.consistentThrough().toISOString(), '2026-03-01T09:59:59.999Z', 'the statement being written is not yet visible');
+    await pending;
+    assert.equal((await store.get(x))?.stored.toISOString(), '2026-03-01T10:00:00.000Z');
+    assert.equal(w.consistentThrough().toISOString(), '2026-03-01T10:00:00.000Z');
+  });
 });

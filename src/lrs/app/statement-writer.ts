@@ -17,6 +17,18 @@ export function createStatementWriter(deps: StoreDeps, opts: { groupStatements?:
   const limit = opts.groupStatements ?? GROUP_STATEMENTS;
   const queue: Pending[] = [];
   let running = false;
+  /** The `stored` time of the transaction under way: nothing stored at or after it is visible yet. */
+  let writing: Date | undefined;
+
+  /** Runs one transaction with a fresh `stored` time, known to consistentThrough() until it ends. */
+  async function write(requests: CheckedRequest[]): Promise<string[][]> {
+    writing = deps.clock.now();
+    try {
+      return await writeRequests(deps, requests, writing);
+    } finally {
+      writing = undefined;
+    }
+  }
 
   /** The oldest request, and after it every waiting one that fits and names no id already in the group. */
   function takeGroup(): Pending[] {
@@ -41,7 +53,7 @@ export function createStatementWriter(deps: StoreDeps, opts: { groupStatements?:
 
   async function alone(p: Pending): Promise<void> {
     try {
-      const [ids] = await writeRequests(deps, [p.request]);
+      const [ids] = await write([p.request]);
       p.resolve(ids as string[]);
     } catch (e) {
       p.reject(e);
@@ -59,7 +71,7 @@ export function createStatementWriter(deps: StoreDeps, opts: { groupStatements?:
         }
         let ids: string[][] | undefined;
         try {
-          ids = await writeRequests(deps, group.map((p) => p.request));
+          ids = await write(group.map((p) => p.request));
         } catch {
           // Nothing of the group was written: each request alone gets its own result.
           for (const p of group) await alone(p);
@@ -72,6 +84,16 @@ export function createStatementWriter(deps: StoreDeps, opts: { groupStatements?:
   }
 
   return {
+    /**
+     * X-Experience-API-Consistent-Through (xAPI 1.0.3 Communication §2.1.3): every statement stored before this
+     * instant is visible to queries. Statements wait in the queue until a transaction gives them their `stored`
+     * time, so only the transaction under way holds back earlier ones. (One writer per process: several processes
+     * writing to one database would each know only their own.)
+     */
+    consistentThrough(): Date {
+      return writing ? new Date(writing.getTime() - 1) : deps.clock.now();
+    },
+
     write(request: CheckedRequest): Promise<string[]> {
       return new Promise<string[]>((resolve, reject) => {
         queue.push({ request, resolve, reject });

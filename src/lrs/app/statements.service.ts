@@ -17,6 +17,9 @@ export function createStatementsService(deps: { db: Kysely<DB>; clock: Clock; id
     /** Checks a request, then stores it all or nothing through the group-committing writer; answers the ids. */
     store: async (input: StoreInput): Promise<string[]> => writer.write(await checkRequest(input)),
 
+    /** The instant through which every stored statement is visible (the consistency header of GET statements). */
+    consistentThrough: (): Date => writer.consistentThrough(),
+
     /** GET ?statementId (not voided) or ?voidedStatementId (voided only): XAPI-00018, 00155, 00156, 00163. */
     async single(id: string, voided: boolean): Promise<StoredStatement> {
       const s = await store.get(id);

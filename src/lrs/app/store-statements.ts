@@ -81,8 +81,7 @@ interface Item { raw: Json; path: string; row: NewStatement; parts: Map<string, 
  * content: 409), voiding rules (XAPI-00016..00018), inserts with index rows, voided flags, canonical activity
  * definitions. Answers the statement ids of each request.
  */
-export async function writeRequests(deps: StoreDeps, requests: CheckedRequest[]): Promise<string[][]> {
-  const stored = deps.clock.now();
+export async function writeRequests(deps: StoreDeps, requests: CheckedRequest[], stored = deps.clock.now()): Promise<string[][]> {
   const items: Item[] = [];
   const ids = requests.map((r) => r.raws.map((raw, i) => {
     const statement = prepareStatement(raw, { id: deps.ids.uuid(), stored, authority: r.authority, version: r.version === '2.0.0' ? '2.0.0' : '1.0.0' });

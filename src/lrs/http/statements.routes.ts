@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { AppError, type Clock } from '../../kernel/index.js';
+import { AppError } from '../../kernel/index.js';
 import type { App } from '../../node/http-app.js';
 import type { StoredStatement } from '../app/ports.js';
 import type { StatementsService } from '../app/statements.service.js';
@@ -29,7 +29,7 @@ const AnyJson = Type.Unknown({ description: 'a Statement or a StatementResult (o
 export const STATEMENTS_PATH = '/xapi/statements';
 
 /** The xAPI Statements resource (xAPI 1.0.3 Communication §2.1; IEEE 9274.1.1 §10.2). */
-export function statementsRoutes(deps: { service: StatementsService; clock: Clock; home: string }) {
+export function statementsRoutes(deps: { service: StatementsService; home: string }) {
   const { service } = deps;
   return async (app: App) => {
     // Statement JSON is parsed here (repeated properties refused, XAPI-00021); multipart bodies arrive raw.
@@ -78,7 +78,7 @@ export function statementsRoutes(deps: { service: StatementsService; clock: Cloc
 
     app.get(STATEMENTS_PATH, { config: { auth: { lrs: 'statements/read' } }, schema: { tags, summary: 'One statement by id, or a filtered page of statements (HEAD: headers only)', querystring: GetQuery, response: { 200: AnyJson } } }, async (req, reply) => {
       // XAPI-00153: the header is present whatever the answer.
-      reply.header('X-Experience-API-Consistent-Through', deps.clock.now().toISOString());
+      reply.header('X-Experience-API-Consistent-Through', service.consistentThrough().toISOString());
       const version = xapiVersion(req, reply);
       const parsed = parseStatementGet(req.query as Record<string, string>, version);
       if ('errors' in parsed) throw new AppError('DS_LRS_INVALID_QUERY', parsed.errors.map((e) => `${e.path}: ${e.message}`).join('; '), parsed.errors);

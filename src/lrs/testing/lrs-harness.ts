@@ -20,9 +20,9 @@ export interface LrsHarness {
 
 export const basicAuth = (key: string, secret: string) => `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}`;
 
-export async function lrsHarness(database: Database): Promise<LrsHarness> {
+export async function lrsHarness(database: Database, opts: { corsOrigins?: string[] } = {}): Promise<LrsHarness> {
   const clock = new ManualClock('2026-03-01T10:00:00.000Z');
-  const lrs = createLrs({ db: database.db, clock, ids: new SequentialIds(), logger: silentLogger(), node: NODE });
+  const lrs = createLrs({ db: database.db, clock, ids: new SequentialIds(), logger: silentLogger(), node: NODE, corsOrigins: opts.corsOrigins });
   const authenticator: Authenticator = {
     operator: async (key) => {
       if (key !== OPERATOR_KEY) throw new AppError('DS_AUTH_INVALID_API_KEY');
