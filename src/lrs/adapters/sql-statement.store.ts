@@ -5,7 +5,7 @@ import type { StatementFilter } from '../domain/statement-query.js';
 import type { Statement } from '../domain/statement.prepare.js';
 import { buildStatementQuery } from './sql-statement.query.js';
 
-/** Rows per INSERT: well under PostgreSQL's 65,535 bind parameters for the widest table. */
+/** Statements per INSERT: bounds the size of one statement's JSON parameter. */
 const CHUNK = 2000;
 
 interface Row { id: string; statement: unknown; stored: Date; voided: boolean; is_voiding: boolean; attachment_hashes: unknown }
@@ -18,35 +18,50 @@ export const toStored = (r: Row): StoredStatement => ({
   attachmentHashes: (r.attachment_hashes as string[] | null) ?? [],
 });
 
+/** The rows of a side table (agents or activities) as three parallel arrays: statement id, kind, key. */
+function sideRows(rows: NewStatement[], pick: (r: NewStatement) => { direct: string[]; related: string[] }): { ids: string[]; kinds: string[]; keys: string[] } {
+  const out = { ids: [] as string[], kinds: [] as string[], keys: [] as string[] };
+  for (const r of rows) {
+    const keys = pick(r);
+    for (const kind of ['direct', 'related'] as const) {
+      for (const key of keys[kind]) {
+        out.ids.push(r.statement.id);
+        out.kinds.push(kind);
+        out.keys.push(key);
+      }
+    }
+  }
+  return out;
+}
+
 const chunks = <T>(xs: T[], n = CHUNK): T[][] => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, (i + 1) * n));
 
 export function createSqlStatementStore(db: Tx): StatementStore {
   return {
-    // Column arrays through unnest(): a handful of bind parameters per INSERT however many rows, which is what
-    // makes 1,000-statement batches cheap (a VALUES list would bind every cell separately).
+    // One statement per chunk: the rows as one JSON document (jsonb_to_recordset), which the driver sends as it
+    // is, where a jsonb[] array would have every statement's text escaped again into an array literal; the index
+    // rows as short text arrays, kept only for the statements this INSERT actually added (a concurrent writer may
+    // have stored some ids first: `on conflict do nothing` leaves them out of `s`).
     async insert(tx, rows) {
       const inserted = new Set<string>();
       for (const part of chunks(rows)) {
-        const r = await sql<{ id: string }>`insert into lrs_statements (id, statement, stored, verb_id, registration, ref_id, is_voiding, attachment_hashes)
-          select * from unnest(${part.map((x) => x.statement.id)}::text[], ${part.map((x) => json(x.statement))}::jsonb[], ${part.map((x) => x.stored.toISOString())}::timestamptz[],
-            ${part.map((x) => x.index.verbId)}::text[], ${part.map((x) => x.index.registration)}::text[], ${part.map((x) => x.index.refId)}::text[],
-            ${part.map((x) => x.index.isVoiding)}::boolean[], ${part.map((x) => json(x.attachmentHashes))}::jsonb[])
-          on conflict (id) do nothing returning id`.execute(tx);
+        const doc = part.map((x) => ({ id: x.statement.id, statement: x.statement, stored: x.stored.toISOString(), verb_id: x.index.verbId, registration: x.index.registration, ref_id: x.index.refId, is_voiding: x.index.isVoiding, attachment_hashes: x.attachmentHashes }));
+        const side = { agents: sideRows(part, (r) => r.index.agents), activities: sideRows(part, (r) => r.index.activities) };
+        const r = await sql<{ id: string }>`with r as (
+            select * from jsonb_to_recordset(${json(doc)}::jsonb) as r(id text, statement jsonb, stored timestamptz, verb_id text, registration text, ref_id text, is_voiding boolean, attachment_hashes jsonb)
+          ), s as (
+            insert into lrs_statements (id, statement, stored, verb_id, registration, ref_id, is_voiding, attachment_hashes)
+            select id, statement, stored, verb_id, registration, ref_id, is_voiding, attachment_hashes from r
+            on conflict (id) do nothing returning id, stored
+          ), agents as (
+            insert into lrs_statement_agents (statement_id, kind, agent_key, stored)
+            select x.id, x.kind, x.key, s.stored from unnest(${side.agents.ids}::text[], ${side.agents.kinds}::text[], ${side.agents.keys}::text[]) as x(id, kind, key) join s on s.id = x.id
+          ), activities as (
+            insert into lrs_statement_activities (statement_id, kind, activity_id, stored)
+            select x.id, x.kind, x.key, s.stored from unnest(${side.activities.ids}::text[], ${side.activities.kinds}::text[], ${side.activities.keys}::text[]) as x(id, kind, key) join s on s.id = x.id
+          )
+          select id from s`.execute(tx);
         for (const { id } of r.rows) inserted.add(id);
-      }
-      const fresh = rows.filter((r) => inserted.has(r.statement.id));
-      for (const [table, column, pick] of [['lrs_statement_agents', 'agent_key', (r: NewStatement) => r.index.agents], ['lrs_statement_activities', 'activity_id', (r: NewStatement) => r.index.activities]] as const) {
-        const ids: string[] = [];
-        const kinds: string[] = [];
-        const keys: string[] = [];
-        const stored: string[] = [];
-        for (const r of fresh) {
-          const at = r.stored.toISOString();
-          for (const kind of ['direct', 'related'] as const) for (const key of pick(r)[kind]) { ids.push(r.statement.id); kinds.push(kind); keys.push(key); stored.push(at); }
-        }
-        if (ids.length === 0) continue;
-        await sql`insert into ${sql.table(table)} (statement_id, kind, ${sql.ref(column)}, stored)
-          select * from unnest(${ids}::text[], ${kinds}::text[], ${keys}::text[], ${stored}::timestamptz[])`.execute(tx);
       }
       return inserted;
     },

@@ -12,21 +12,30 @@ export type Statement = Json & { id: string; stored: string; verb: { id: string 
  * `format=exact` simple).
  */
 export function prepareStatement(raw: Json, set: { id: string; stored: Date; authority: Json; version: string }): Statement {
-  const s: Json = structuredClone(raw);
+  // Copies only what changes (the top level, and the contexts below): the rest is shared with `raw`, which nobody
+  // changes afterwards; a deep clone of every statement of a batch cost more than its validation.
+  const s: Json = { ...raw };
   s.id = typeof s.id === 'string' ? s.id.toLowerCase() : set.id;
   s.stored = set.stored.toISOString();
   s.authority = set.authority;
   if (s.version === undefined) s.version = set.version;
   if (s.timestamp === undefined) s.timestamp = s.stored;
   normaliseContext(s);
-  if (isObject(s.object) && s.object.objectType === 'SubStatement') normaliseContext(s.object);
+  const o = s.object;
+  if (isObject(o) && o.objectType === 'SubStatement') {
+    const sub: Json = { ...o };
+    normaliseContext(sub);
+    s.object = sub;
+  }
   return s as Statement;
 }
 
+/** Replaces `s.context` with a copy whose contextActivities values are arrays, when any is not. */
 function normaliseContext(s: Json): void {
-  const ca = isObject(s.context) ? s.context.contextActivities : undefined;
-  if (!isObject(ca)) return;
-  for (const [k, v] of Object.entries(ca)) if (!Array.isArray(v)) ca[k] = [v];
+  const ctx = s.context;
+  const ca = isObject(ctx) ? ctx.contextActivities : undefined;
+  if (!isObject(ctx) || !isObject(ca) || Object.values(ca).every(Array.isArray)) return;
+  s.context = { ...ctx, contextActivities: Object.fromEntries(Object.entries(ca).map(([k, v]) => [k, Array.isArray(v) ? v : [v]])) };
 }
 
 /** What the side tables and columns index, derived once at write time. */
