@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
-import { forEachEngine, openTestDatabase } from '../../test/support/databases.js';
-import type { Database } from './database.js';
+import { createServerDatabase, forEachEngine, openTestDatabase } from '../../test/support/databases.js';
+import { openDatabase, type Database } from './database.js';
 import { loadMigrations, migrate } from './migrate.js';
 import { withLease } from './lease.js';
 
@@ -54,5 +54,40 @@ forEachEngine('database', (engine) => {
   it('returns int8 and numeric as numbers on both engines', async () => {
     const r = await sql<{ a: number; b: number }>`select 5::int8 as a, 2.5::numeric as b`.execute(d.db);
     assert.deepEqual(r.rows[0], { a: 5, b: 2.5 });
+  });
+});
+
+// PostgreSQL only: PGlite has one connection and nothing to gain.
+describe('prepared statements [postgres]', { skip: process.env.DASES_TEST_DATABASE_URL ? false : 'no PostgreSQL: set DASES_TEST_DATABASE_URL or install Debian postgresql' }, () => {
+  /** The statements prepared on the connection of one transaction, after running a parameterised query twice. */
+  async function preparedAfterTwoRuns(preparedStatements: boolean) {
+    const url = await createServerDatabase();
+    const d = await openDatabase({ databaseUrl: url, poolSize: 1, preparedStatements });
+    try {
+      return await d.db.transaction().execute(async (tx) => {
+        const sums = [];
+        for (const n of [1, 41]) sums.push((await sql<{ sum: number }>`select ${n}::int + 1 as sum`.execute(tx)).rows[0]?.sum);
+        const listed = await sql<{ name: string }>`select name from pg_prepared_statements where statement like 'select $1::int + 1%'`.execute(tx);
+        return { sums, names: listed.rows.map((r) => r.name) };
+      });
+    } finally {
+      await d.close();
+      const admin = await openDatabase({ databaseUrl: process.env.DASES_TEST_DATABASE_URL, poolSize: 1 });
+      await sql`drop database if exists ${sql.id(new URL(url).pathname.slice(1))} with (force)`.execute(admin.db);
+      await admin.close();
+    }
+  }
+
+  it('prepares a repeated parameterised statement once per connection, by the hash of its text', async () => {
+    const on = await preparedAfterTwoRuns(true);
+    assert.deepEqual(on.sums, [2, 42]);
+    assert.equal(on.names.length, 1);
+    assert.match(on.names[0] ?? '', /^dases_[A-Za-z0-9_-]{27}$/);
+  });
+
+  it('prepares nothing when turned off (poolers that cannot keep prepared statements)', async () => {
+    const off = await preparedAfterTwoRuns(false);
+    assert.deepEqual(off.sums, [2, 42]);
+    assert.deepEqual(off.names, []);
   });
 });

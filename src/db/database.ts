@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kysely, PostgresDialect, sql } from 'kysely';
@@ -26,6 +27,8 @@ export interface DatabaseOptions {
   databaseUrl?: string | undefined;
   dataDir?: string | null;
   poolSize?: number;
+  /** Prepare repeated statements per connection (default true); off behind poolers that cannot keep them. */
+  preparedStatements?: boolean;
 }
 
 const INT8 = 20;
@@ -33,7 +36,7 @@ const NUMERIC = 1700;
 
 /** Opens the node's database: PGlite (embedded, default) or a PostgreSQL server when a URL is given. */
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
-  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts.poolSize ?? 10) : openPGlite(opts.dataDir ?? null);
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts.poolSize ?? 10, opts.preparedStatements ?? true) : openPGlite(opts.dataDir ?? null);
 }
 
 async function openPGlite(dataDir: string | null): Promise<Database> {
@@ -77,7 +80,7 @@ async function openPGlite(dataDir: string | null): Promise<Database> {
   };
 }
 
-async function openPostgres(connectionString: string, max: number): Promise<Database> {
+async function openPostgres(connectionString: string, max: number, prepare: boolean): Promise<Database> {
   const types = {
     getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
       oid === INT8 || oid === NUMERIC ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
@@ -87,6 +90,7 @@ async function openPostgres(connectionString: string, max: number): Promise<Data
   // connections): the pool drops it and the next query opens another, but without a listener the error would be
   // thrown as an uncaught exception and stop the process.
   pool.on('error', () => undefined);
+  if (prepare) pool.on('connect', (client) => prepareRepeatedStatements(client));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
@@ -115,4 +119,30 @@ async function openPostgres(connectionString: string, max: number): Promise<Data
       await db.destroy();
     },
   };
+}
+
+/** Statements with at most this many parameters are prepared (longer ones are mostly `in (...)` lists of any length). */
+const PREPARE_MAX_PARAMETERS = 32;
+/** Prepared statements per connection at most: the server keeps each one for the connection's life. */
+const PREPARED_PER_CONNECTION = 500;
+
+/**
+ * Makes the connection prepare its parameterised statements once, by name, and then only bind and execute them:
+ * Kysely sends each query as unnamed SQL, which PostgreSQL parses and plans again on every call; on the hot paths
+ * (a DSP message, an xAPI request) that parsing costs as much as running the statements. The name is the SQL's
+ * hash, so the same text maps to the same statement on any connection.
+ */
+function prepareRepeatedStatements(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  const prepared = new Set<string>();
+  client.query = ((config: unknown, values?: unknown, callback?: unknown) => {
+    if (typeof config === 'string' && Array.isArray(values) && values.length > 0 && values.length <= PREPARE_MAX_PARAMETERS) {
+      const name = `dases_${createHash('sha1').update(config).digest('base64url')}`;
+      if (prepared.has(name) || prepared.size < PREPARED_PER_CONNECTION) {
+        prepared.add(name);
+        return callback === undefined ? query({ name, text: config, values }) : query({ name, text: config, values }, callback);
+      }
+    }
+    return query(config, values, callback);
+  }) as typeof client.query;
 }

@@ -35,6 +35,11 @@ const list: Parser<string[]> = (raw) =>
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+const bool: Parser<boolean> = (raw, env) => {
+  if (/^(true|1|yes|on)$/i.test(raw)) return true;
+  if (/^(false|0|no|off)$/i.test(raw)) return false;
+  throw new Error(`${env} must be true or false, got "${raw}"`);
+};
 const url: Parser<string> = (raw, env) => {
   try {
     const u = new URL(raw);
@@ -53,6 +58,7 @@ export const CONFIG_KEYS = {
   name: { env: 'DASES_NAME', flag: '--name', default: 'dases node', description: 'Human name of the node and default legal name of its participant', parse: str } as KeySpec<string>,
   logLevel: { env: 'DASES_LOG_LEVEL', flag: '--log-level', default: 'info', description: 'pino log level: fatal, error, warn, info, debug, trace, silent', parse: str } as KeySpec<string>,
   databaseUrl: { env: 'DATABASE_URL', default: undefined, description: 'PostgreSQL connection string; when unset the embedded PGlite database under the data directory is used', parse: str, secret: true } as KeySpec<string | undefined>,
+  dbPreparedStatements: { env: 'DASES_DB_PREPARED_STATEMENTS', default: true, description: 'Prepare repeated statements once per PostgreSQL connection (set false behind a pooler in transaction mode that cannot keep them, e.g. PgBouncer before 1.21)', parse: bool } as KeySpec<boolean>,
   adminApiKey: { env: 'DASES_ADMIN_API_KEY', default: undefined, description: 'Bootstrap operator API key (all scopes); when unset one is generated on first start into <data>/admin-api-key (0600)', parse: str, secret: true } as KeySpec<string | undefined>,
   masterKey: { env: 'DASES_MASTER_KEY', default: undefined, description: 'Key that encrypts private keys at rest (base64 of 32 bytes); when unset one is generated into <data>/master.key (0600). Nodes sharing a database must share it', parse: str, secret: true } as KeySpec<string | undefined>,
   bodyLimit: { env: 'DASES_BODY_LIMIT', default: 1_048_576, description: 'Largest accepted request body in bytes', parse: int(1024, 1_073_741_824) } as KeySpec<number>,

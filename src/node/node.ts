@@ -60,7 +60,7 @@ export async function buildNode(opts: NodeOptions): Promise<DasesNode> {
   const clock = opts.clock ?? systemClock;
   const ids = opts.ids ?? randomIds;
   const logger = opts.logger ?? createLogger(config.logLevel);
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, preparedStatements: config.dbPreparedStatements });
   try {
     const applied = await migrate(database);
     if (applied.length) logger.info({ applied }, 'database migrated');
