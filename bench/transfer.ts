@@ -18,6 +18,7 @@ import { percentile } from './stats.js';
 const ADMIN = 'bench-admin-key';
 const MB = Number(process.env.DASES_BENCH_TRANSFER_MB ?? 2048);
 const FIRST_BYTE_RUNS = Number(process.env.DASES_BENCH_FIRST_BYTE_RUNS ?? 100);
+const QUIET_RUNS = 40;
 
 interface Proc {
   url: string;
@@ -30,7 +31,7 @@ async function startProcess(name: string, databaseUrl: string, dirs: string[]): 
   const dataDir = mkdtempSync(join(tmpdir(), `dases-bench-${name}-`));
   dirs.push(dataDir);
   // As `npm start` and the `dases` command run a node (DASES_BENCH_NODE_FLAGS to try others).
-  const flags = (process.env.DASES_BENCH_NODE_FLAGS ?? '--max-semi-space-size=8 --expose-gc').split(' ').filter(Boolean);
+  const flags = (process.env.DASES_BENCH_NODE_FLAGS ?? '--max-semi-space-size=8 --heap-growing-percent=20 --expose-gc').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...flags, join(ROOT, 'bin/dases.js'), 'start', '--port', String(port), '--data', dataDir, '--name', name], {
     env: { ...process.env, DATABASE_URL: databaseUrl, DASES_ADMIN_API_KEY: ADMIN, DASES_LOG_LEVEL: 'warn', DASES_CRAWL_INTERVAL: '0', DASES_WITNESS_INTERVAL: '0' },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -162,6 +163,14 @@ async function main(): Promise<void> {
       const r = await drain(await fetchVia(smallAgreement), s);
       if (i >= 10) firstBytes.push(r.firstByteMs);
     }
+    // Back to back, each start overlaps the end of the previous transfer (its completion and the two signed
+    // receipts, logged on both nodes). Started from quiet nodes, 300 ms after the previous one:
+    const quietFirstBytes: number[] = [];
+    for (let i = 0; i < QUIET_RUNS; i++) {
+      await new Promise((r) => setTimeout(r, 300));
+      const s = performance.now();
+      quietFirstBytes.push((await drain(await fetchVia(smallAgreement), s)).firstByteMs);
+    }
 
     const line = (what: string, value: string, target = '') => process.stdout.write(`${what.padEnd(62)} ${value.padStart(14)}  ${target}\n`);
     process.stdout.write(`\ndases data transfer (two node processes on loopback, PostgreSQL, ${MB} MB file, ${new Date().toISOString()}; load ${loadavg()[0]!.toFixed(1)} on ${cpus().length} CPUs)\n`);
@@ -170,8 +179,10 @@ async function main(): Promise<void> {
     line('  x baseline', `${(through / raw).toFixed(2)}`, 'target >= 0.5');
     line('  provider resident memory: idle -> peak', `${idle[0]!.toFixed(0)} -> ${peaks[0]!.toFixed(0)} MB`, 'target < 150 MB');
     line('  consumer resident memory: idle -> peak', `${idle[1]!.toFixed(0)} -> ${peaks[1]!.toFixed(0)} MB`, 'target < 150 MB');
-    line(`start transfer -> first byte (one call, ${FIRST_BYTE_RUNS} runs) p50`, `${percentile(firstBytes, 50).toFixed(2)} ms`, 'target < 20 ms');
+    line(`start transfer -> first byte (one call, ${FIRST_BYTE_RUNS} runs back to back) p50`, `${percentile(firstBytes, 50).toFixed(2)} ms`, 'target < 20 ms');
     line('  p95', `${percentile(firstBytes, 95).toFixed(2)} ms`);
+    line(`  the same from quiet nodes (${QUIET_RUNS} runs, 300 ms apart) p50`, `${percentile(quietFirstBytes, 50).toFixed(2)} ms`, 'target < 20 ms');
+    line('  p95', `${percentile(quietFirstBytes, 95).toFixed(2)} ms`);
   } finally {
     for (const pr of procs) {
       if (pr.child.exitCode === null) {

@@ -7,7 +7,7 @@
  * ~+35 MB to ~+10 MB, throughput unchanged within the noise. It costs a few per cent of CPU while streaming.
  *
  * It needs `gc`, which Node exposes only when started with `--expose-gc`: `npm start` and the `dases` command
- * start that way (with `--max-semi-space-size=8`, see docs/decisions). Without it this is a no-op.
+ * start that way (with `--max-semi-space-size=8 --heap-growing-percent=20`, see docs/decisions). Without it this is a no-op.
  */
 const NUDGE_BYTES = 2 * 1024 * 1024;
 
