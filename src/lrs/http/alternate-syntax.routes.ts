@@ -11,6 +11,8 @@ export const XAPI_RESOURCES = ['/xapi/statements', '/xapi/activities/state', '/x
 const HEADER_PARAMS = new Set(['authorization', 'x-experience-api-version', 'content-type', 'content-length', 'if-match', 'if-none-match']);
 const METHODS = new Set(['GET', 'HEAD', 'PUT', 'POST', 'DELETE']);
 const SENDS_CONTENT = new Set(['PUT', 'POST']);
+/** Request headers of the outer POST that describe its own body, not the unwrapped request's. */
+const OUTER_BODY = new Set(['content-type', 'content-length', 'transfer-encoding', 'content-encoding', 'expect']);
 /** Response headers the unwrapped answer does not pass on: the outer response frames its own body. */
 const FRAMING = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'date']);
 const STRATEGY = 'xapiAlternateSyntax';
@@ -85,7 +87,7 @@ async function forward(app: App, url: string, req: FastifyRequest, reply: Fastif
   if (errors.length) throw fail(errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
 
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string' && name !== 'content-type' && name !== 'content-length') headers[name] = value;
+  for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string' && !OUTER_BODY.has(name)) headers[name] = value;
   for (const [name, value] of fields) if (name !== 'content-length') headers[name] = value;
   // The content is a UTF-8 string (§1.3: no binary, so no attachments); statements default to JSON.
   if (content !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
