@@ -66,7 +66,11 @@ export class SqlTransferStore implements TransferStore {
   constructor(private readonly db: Kysely<DB>) {}
 
   async insert(tx: Kysely<DB>, t: Transfer): Promise<void> {
-    await tx
+    await this.insertStatement(tx, t).execute();
+  }
+
+  insertStatement(db: Kysely<DB>, t: Transfer) {
+    return db
       .insertInto('transfers')
       .values({
         id: t.id,
@@ -81,18 +85,20 @@ export class SqlTransferStore implements TransferStore {
         created_at: t.createdAt,
         ...mutable(t),
       })
-      .execute();
+      .returning('id');
   }
 
   async save(tx: Kysely<DB>, t: Transfer): Promise<boolean> {
-    const r = await tx
+    return (await this.saveStatement(tx, t).execute()).length === 1;
+  }
+
+  saveStatement(db: Kysely<DB>, t: Transfer) {
+    return db
       .updateTable('transfers')
       .set({ ...mutable(t), counterparty_pid: sql<string | null>`coalesce(counterparty_pid, ${t.counterpartyPid ?? null})`, version: sql<number>`version + 1` })
       .where('id', '=', t.id)
       .where('version', '=', t.version)
-      .returning('id')
-      .execute();
-    return r.length === 1;
+      .returning('id');
   }
 
   async get(id: string): Promise<Transfer | undefined> {

@@ -1,3 +1,4 @@
+import type { Transfer } from '../domain/transfer.js';
 import type { ExchangeReportsPort } from './ports.js';
 import type { TransitionHook } from './transfer.runner.js';
 
@@ -9,21 +10,26 @@ const REPORTED = new Set(['STARTED', 'COMPLETED', 'TERMINATED']);
  * (SUSPENDED → STARTED) is reported like a start. Nothing is reported of a transfer without a consent.
  */
 export function reportConsentedExchanges(selfDid: string, reports: ExchangeReportsPort): TransitionHook {
-  return async (tx, _before, t) => {
-    if (t.role !== 'provider' || !t.consent?.intermediaryDid || !REPORTED.has(t.state)) return;
-    await reports.reportExchange(tx, {
-      intermediaryDid: t.consent.intermediaryDid,
-      consentId: t.consent.id,
-      transferId: t.id,
-      role: 'provider',
-      providerDid: selfDid,
-      consumerDid: t.counterpartyDid,
-      datasetId: t.datasetId,
-      state: t.state as 'STARTED' | 'COMPLETED' | 'TERMINATED',
-      at: t.updatedAt,
-      ...(t.bytes !== undefined ? { bytes: t.bytes } : {}),
-      ...(t.sha256 !== undefined ? { sha256: t.sha256 } : {}),
-      ...(t.terminationReason !== undefined ? { reason: t.terminationReason } : {}),
-    });
+  const intermediaryOf = (t: Transfer) => (t.role === 'provider' && REPORTED.has(t.state) ? t.consent?.intermediaryDid || undefined : undefined);
+  return {
+    applies: (_before, t) => intermediaryOf(t) !== undefined,
+    async run(tx, _before, t) {
+      const intermediaryDid = intermediaryOf(t);
+      if (!intermediaryDid || !t.consent) return;
+      await reports.reportExchange(tx, {
+        intermediaryDid,
+        consentId: t.consent.id,
+        transferId: t.id,
+        role: 'provider',
+        providerDid: selfDid,
+        consumerDid: t.counterpartyDid,
+        datasetId: t.datasetId,
+        state: t.state as 'STARTED' | 'COMPLETED' | 'TERMINATED',
+        at: t.updatedAt,
+        ...(t.bytes !== undefined ? { bytes: t.bytes } : {}),
+        ...(t.sha256 !== undefined ? { sha256: t.sha256 } : {}),
+        ...(t.terminationReason !== undefined ? { reason: t.terminationReason } : {}),
+      });
+    },
   };
 }

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { Kysely } from 'kysely';
+import type { Kysely, OperationNodeSource } from 'kysely';
 import type { DB } from '../../db/index.js';
 import type { TransferState, Role } from '../domain/transfer.machine.js';
 import type { Transfer } from '../domain/transfer.js';
@@ -14,7 +14,7 @@ export type { OutboxMessage, OutboxOutcome } from '../../outbox/index.js';
  */
 
 /** src/outbox: messages written in the caller's transaction, delivered after commit, retried; one outcome each. */
-export type OutboxPort = Pick<Outbox, 'enqueue' | 'on'> & Partial<Pick<Outbox, 'committed'>>;
+export type OutboxPort = Pick<Outbox, 'enqueue' | 'on'> & Partial<Pick<Outbox, 'enqueueWith' | 'committed'>>;
 
 export interface ParticipantLookup {
   get(did: string): Promise<{ did: string; status: 'active' | 'suspended'; endpoints: { dsp?: string | undefined } } | undefined>;
@@ -134,6 +134,9 @@ export interface TransferFilter {
 export interface TransferStore {
   insert(tx: Kysely<DB>, t: Transfer): Promise<void>;
   save(tx: Kysely<DB>, t: Transfer): Promise<boolean>;
+  /** `insert` and `save` as one statement not run yet, RETURNING the row it wrote (to run along other writes). */
+  insertStatement(db: Kysely<DB>, t: Transfer): OperationNodeSource;
+  saveStatement(db: Kysely<DB>, t: Transfer): OperationNodeSource;
   get(id: string): Promise<Transfer | undefined>;
   byCounterpartyPid(did: string, pid: string): Promise<Transfer | undefined>;
   adoptCounterpartyPid(id: string, pid: string): Promise<void>;
