@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { scryptSync } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { decodeHash } from '../domain/password-hash.js';
-import { ScryptPasswordHasher } from './scrypt-password.hasher.js';
+import { scryptDerive, ScryptPasswordHasher, type Derive } from './scrypt-password.hasher.js';
 
 describe('scrypt password hasher', () => {
   const hasher = new ScryptPasswordHasher(2 ** 10);
@@ -29,5 +29,20 @@ describe('scrypt password hasher', () => {
   it('never matches a malformed stored hash', async () => {
     assert.deepEqual(await hasher.verify('anything at all', 'not a hash'), { ok: false, rehash: false });
     assert.deepEqual(await hasher.verify('anything at all', '$scrypt$ln=30,r=8,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'), { ok: false, rehash: false });
+  });
+
+  it('spends one derivation at the configured cost on a malformed stored hash, as on a wrong password', async () => {
+    const costs: number[] = [];
+    const counting: Derive = (password, salt, params, length) => {
+      costs.push(params.ln);
+      return scryptDerive(password, salt, params, length);
+    };
+    const h = new ScryptPasswordHasher(2 ** 10, counting);
+    const stored = await h.hash('correct horse battery');
+    costs.length = 0;
+    await h.verify('wrong horse battery', stored);
+    await h.verify('wrong horse battery', 'not a hash');
+    await h.burn('wrong horse battery');
+    assert.deepEqual(costs, [10, 10, 10]);
   });
 });
