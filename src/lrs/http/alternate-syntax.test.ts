@@ -1,22 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Database } from '../../db/index.js';
-import { forEachEngine, openTestDatabase } from '../../../test/support/databases.js';
-import { lrsHarness, type LrsHarness } from '../testing/lrs-harness.js';
-import { agent, ACTIVITY, statement, uuid } from '../testing/statement-fixtures.js';
+import { test } from 'node:test';
+import { forEachEngine } from '../../../test/support/databases.js';
+import { withLrsHarness, type LrsHarness } from '../testing/lrs-harness.js';
+import { agent, ACTIVITY, problem, statement, uuid } from '../testing/statement-fixtures.js';
 
 /** xAPI 1.0.3 Communication §1.3: requests as a form POSTed with ?method= (and its refusal in 2.0). */
 forEachEngine('LRS alternate request syntax', (engine) => {
-  let database: Database;
   let h: LrsHarness;
-  before(async () => {
-    database = await openTestDatabase(engine);
-    h = await lrsHarness(database);
-  });
-  after(async () => {
-    await h.app.close();
-    await database.close();
-  });
+  withLrsHarness(engine, (x) => (h = x));
 
   const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
   const alt = (resource: string, method: string, fields: Record<string, string>, opts: { headers?: Record<string, string>; query?: string } = {}) =>
@@ -27,10 +18,6 @@ forEachEngine('LRS alternate request syntax', (engine) => {
       payload: form(fields),
     });
   const creds = () => ({ Authorization: h.auth.all, 'X-Experience-API-Version': '1.0.3' });
-  const problem = (res: { statusCode: number; json: () => unknown }) => {
-    const b = res.json() as { code: string; errors?: Array<{ path: string }> };
-    return { status: res.statusCode, code: b.code, paths: (b.errors ?? []).map((e) => e.path) };
-  };
 
   test('PUT, POST and GET of statements go through the form, headers included', async () => {
     const put = await alt('statements', 'PUT', { ...creds(), 'Content-Type': 'application/json', statementId: uuid(9001), content: JSON.stringify(statement({ actor: agent(91) })) });

@@ -1,21 +1,17 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { Database } from '../../db/index.js';
-import { forEachEngine, openTestDatabase } from '../../../test/support/databases.js';
-import { basicAuth, lrsHarness, OPERATOR_KEY, type LrsHarness } from '../testing/lrs-harness.js';
+import { forEachEngine } from '../../../test/support/databases.js';
+import { basicAuth, OPERATOR_KEY, withLrsHarness, type LrsHarness } from '../testing/lrs-harness.js';
 import { problem, statement } from '../testing/statement-fixtures.js';
 
 /** The operator's xAPI clients (POST/GET/DELETE /api/v1/lrs/clients), HTTP Basic with them, and /xapi/about. */
 forEachEngine('LRS clients and about', (engine) => {
-  let database: Database;
   let h: LrsHarness;
-  before(async () => {
-    database = await openTestDatabase(engine);
-    h = await lrsHarness(database);
-  });
-  after(async () => {
-    await h.app.close();
-    await database.close();
+  let database: Database;
+  withLrsHarness(engine, (x, d) => {
+    h = x;
+    database = d;
   });
   const admin = { 'x-api-key': OPERATOR_KEY };
 

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { CompactSign, importPKCS8 } from 'jose';
-import type { Database } from '../../db/index.js';
-import { forEachEngine, openTestDatabase } from '../../../test/support/databases.js';
+import { forEachEngine } from '../../../test/support/databases.js';
 import { boundaryOf, buildMultipart, parseMultipart, type Part } from '../domain/multipart.js';
-import { lrsHarness, type LrsHarness } from '../testing/lrs-harness.js';
+import { withLrsHarness, type LrsHarness } from '../testing/lrs-harness.js';
 import { TEST_SIGNER_KEY_PEM, TEST_SIGNER_X5C } from '../testing/signing-fixture.js';
 import { problem, statement, uuid, VERSIONS } from '../testing/statement-fixtures.js';
 
@@ -22,16 +21,8 @@ async function sign(s: Record<string, unknown>, opts: { x5c?: boolean; alg?: str
 }
 
 forEachEngine('LRS statements: attachments and signatures', (engine) => {
-  let database: Database;
   let h: LrsHarness;
-  before(async () => {
-    database = await openTestDatabase(engine);
-    h = await lrsHarness(database);
-  });
-  after(async () => {
-    await h.app.close();
-    await database.close();
-  });
+  withLrsHarness(engine, (x) => (h = x));
 
   for (const version of VERSIONS) {
     describe(`xAPI ${version}`, () => {

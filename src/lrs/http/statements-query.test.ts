@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Database } from '../../db/index.js';
-import { forEachEngine, openTestDatabase } from '../../../test/support/databases.js';
+import { before, describe, test } from 'node:test';
+import { forEachEngine } from '../../../test/support/databases.js';
 import { statementFilterFromParams } from '../index.js';
-import { lrsHarness, type LrsHarness } from '../testing/lrs-harness.js';
+import { withLrsHarness, type LrsHarness } from '../testing/lrs-harness.js';
 import { agent, client, problem, statement, uuid, VERSIONS } from '../testing/statement-fixtures.js';
 
 /** GET /xapi/statements: filters, paging, formats, headers (requirement ids in names). */
@@ -11,11 +10,9 @@ const VOIDED = 'http://adlnet.gov/expapi/verbs/voided';
 const ids = (res: { json(): unknown }) => (res.json() as { statements: Array<{ id: string }> }).statements.map((s) => s.id);
 
 forEachEngine('LRS statements: querying', (engine) => {
-  let database: Database;
   let h: LrsHarness;
+  withLrsHarness(engine, (x) => (h = x));
   before(async () => {
-    database = await openTestDatabase(engine);
-    h = await lrsHarness(database);
     const c = client(h, '2.0.0');
     const reg = uuid(900);
     // 1: learner1 completed course-1 (registration reg)          2: learner2 attempted course-2, parent course-1
@@ -36,10 +33,6 @@ forEachEngine('LRS statements: querying', (engine) => {
     h.clock.advance(1000);
     // Three statements with the same `stored` (one batch), for paging ties; 2.0 context agents.
     await c.post([10, 11, 12].map((i) => statement({ id: uuid(i), actor: agent(10), context: { contextAgents: [{ objectType: 'contextAgent', agent: agent(11) }] } })));
-  });
-  after(async () => {
-    await h.app.close();
-    await database.close();
   });
 
   for (const version of VERSIONS) {

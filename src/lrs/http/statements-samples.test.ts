@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import type { Database } from '../../db/index.js';
-import { forEachEngine, openTestDatabase } from '../../../test/support/databases.js';
+import { test } from 'node:test';
+import { forEachEngine } from '../../../test/support/databases.js';
 import { SPEC_DIR, specSkip } from '../../../test/support/spec.js';
 import { validateStatement } from '../domain/statement.validator.js';
-import { lrsHarness, type LrsHarness } from '../testing/lrs-harness.js';
+import { withLrsHarness, type LrsHarness } from '../testing/lrs-harness.js';
 import { client } from '../testing/statement-fixtures.js';
 
 /**
@@ -30,16 +29,8 @@ test('every cmi5 and SCORM Profile sample statement is valid xAPI 1.0.3', { skip
 });
 
 forEachEngine('LRS statements: standard samples', (engine) => {
-  let database: Database;
   let h: LrsHarness;
-  before(async () => {
-    database = await openTestDatabase(engine);
-    h = await lrsHarness(database);
-  });
-  after(async () => {
-    await h.app.close();
-    await database.close();
-  });
+  withLrsHarness(engine, (x) => (h = x));
 
   test('the samples are stored in one batch and found again by registration and by id', { skip: specSkip }, async () => {
     const all = samples();

@@ -1,22 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Database } from '../../db/index.js';
-import { forEachEngine, openTestDatabase } from '../../../test/support/databases.js';
-import { lrsHarness, type LrsHarness } from '../testing/lrs-harness.js';
+import { describe, test } from 'node:test';
+import { forEachEngine } from '../../../test/support/databases.js';
+import { withLrsHarness, type LrsHarness } from '../testing/lrs-harness.js';
 import { agent, client, problem, statement, uuid, VERSIONS } from '../testing/statement-fixtures.js';
 
 /** Writing statements: POST, PUT, conflicts, batches, voiding, version negotiation (requirement ids in names). */
 forEachEngine('LRS statements: writing', (engine) => {
-  let database: Database;
   let h: LrsHarness;
-  before(async () => {
-    database = await openTestDatabase(engine);
-    h = await lrsHarness(database);
-  });
-  after(async () => {
-    await h.app.close();
-    await database.close();
-  });
+  withLrsHarness(engine, (x) => (h = x));
 
   for (const version of VERSIONS) {
     describe(`xAPI ${version}`, () => {

@@ -1,4 +1,6 @@
+import { after, before } from 'node:test';
 import type { Database } from '../../db/index.js';
+import { openTestDatabase, type Engine } from '../../../test/support/databases.js';
 import { AppError, ManualClock, SequentialIds, silentLogger, type Authenticator, type LrsScope } from '../../kernel/index.js';
 import { createHttpApp, type App } from '../../node/http-app.js';
 import { createLrs, type Lrs } from '../index.js';
@@ -44,4 +46,22 @@ export async function lrsHarness(database: Database, opts: { corsOrigins?: strin
     app, lrs, clock,
     auth: { all: await client('all', ['all']), reader: await client('reader', ['statements/read']), writer: await client('writer', ['statements/write']), state: await client('state', ['state']) },
   };
+}
+
+/**
+ * Declares, in the enclosing suite, an LRS harness on a fresh database of `engine` (closed after the suite), and
+ * hands it to `use` before the suite's other `before` hooks run.
+ */
+export function withLrsHarness(engine: Engine, use: (h: LrsHarness, database: Database) => void): void {
+  let database: Database | undefined;
+  let h: LrsHarness | undefined;
+  before(async () => {
+    database = await openTestDatabase(engine);
+    h = await lrsHarness(database);
+    use(h, database);
+  });
+  after(async () => {
+    await h?.app.close();
+    await database?.close();
+  });
 }
