@@ -33,21 +33,21 @@ export function createStatementWriter(deps: StoreDeps, opts: { groupStatements?:
   /** The oldest request, and after it every waiting one that fits and names no id already in the group. */
   function takeGroup(): Pending[] {
     const group: Pending[] = [];
+    const waiting: Pending[] = [];
     const ids = new Set<string>();
     let size = 0;
-    for (let i = 0; i < queue.length && size < limit; ) {
-      const p = queue[i] as Pending;
+    for (const p of queue) {
       const named = namedIds(p.request);
       const fits = group.length === 0 || (size + p.request.raws.length <= limit && !named.some((id) => ids.has(id)));
       if (!fits) {
-        i++;
+        waiting.push(p);
         continue;
       }
-      queue.splice(i, 1);
       group.push(p);
       size += p.request.raws.length;
       for (const id of named) ids.add(id);
     }
+    queue.splice(0, queue.length, ...waiting);
     return group;
   }
 
