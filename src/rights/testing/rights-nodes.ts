@@ -10,7 +10,6 @@ import { createParticipants, type Participants } from '../../participants/index.
 import { createConsent, type Consent } from '../../consent/index.js';
 import { createPeople, type People } from '../../people/index.js';
 import { createRights, type Rights } from '../index.js';
-import { consentTablesReader } from './consent-tables.reader.js';
 import { MemoryConsents } from './memory-consents.js';
 import { MemoryNoticeSource } from './memory-notices.js';
 
@@ -69,7 +68,7 @@ export async function startRightsNode(name: string, engine: Engine, clock: Clock
     outbox,
     participants: participants.directory,
     people,
-    consents: consent ? consentTablesReader(db) : consents,
+    consents: consent ?? consents,
     reportSweepMs: 0,
   });
   const { app } = await createHttpApp({ logger, bodyLimit: 1024 * 1024, authenticator: { ...identity.authenticatorFor(participants.directory), person: (t) => people.authenticate(t) } });
