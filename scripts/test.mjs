@@ -38,7 +38,12 @@ process.stderr.write(
     : 'store suites run on PGlite only: no PostgreSQL found (install Debian\'s postgresql or set DASES_TEST_DATABASE_URL)\n',
 );
 
-const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', ...files], {
+const child = spawn(process.execPath, [
+  '--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000',
+  '--test-reporter=tap', '--test-reporter-destination=stdout',
+  '--test-reporter=./scripts/failures-reporter.mjs', '--test-reporter-destination=stdout',
+  ...files,
+], {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, NODE_ENV: 'test' },
