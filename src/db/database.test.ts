@@ -67,8 +67,11 @@ describe('prepared statements [postgres]', { skip: process.env.DASES_TEST_DATABA
       return await d.db.transaction().execute(async (tx) => {
         const sums = [];
         for (const n of [1, 41]) sums.push((await sql<{ sum: number }>`select ${n}::int + 1 as sum`.execute(tx)).rows[0]?.sum);
-        const listed = await sql<{ name: string }>`select name from pg_prepared_statements where statement like 'select $1::int + 1%'`.execute(tx);
-        return { sums, names: listed.rows.map((r) => r.name) };
+        for (let i = 0; i < 2; i++) await sql`select 7 as seven`.execute(tx);
+        await sql`set local work_mem = '8MB'`.execute(tx);
+        const listed = await sql<{ name: string; statement: string }>`select name, statement from pg_prepared_statements where statement like 'select $1::int + 1%'`.execute(tx);
+        const others = await sql<{ statement: string }>`select statement from pg_prepared_statements where statement not like 'select $1::int + 1%' and statement not like '%pg_prepared_statements%' order by statement`.execute(tx);
+        return { sums, names: listed.rows.map((r) => r.name), others: others.rows.map((r) => r.statement) };
       });
     } finally {
       await d.close();
@@ -83,11 +86,14 @@ describe('prepared statements [postgres]', { skip: process.env.DASES_TEST_DATABA
     assert.deepEqual(on.sums, [2, 42]);
     assert.equal(on.names.length, 1);
     assert.match(on.names[0] ?? '', /^dases_[A-Za-z0-9_-]{27}$/);
+    // A statement without parameters is prepared too when it reads or writes data; BEGIN and SET are not.
+    assert.deepEqual(on.others, ['select 7 as seven']);
   });
 
   it('prepares nothing when turned off (poolers that cannot keep prepared statements)', async () => {
     const off = await preparedAfterTwoRuns(false);
     assert.deepEqual(off.sums, [2, 42]);
     assert.deepEqual(off.names, []);
+    assert.deepEqual(off.others, []);
   });
 });

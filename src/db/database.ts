@@ -125,9 +125,23 @@ async function openPostgres(connectionString: string, max: number, prepare: bool
 const PREPARE_MAX_PARAMETERS = 32;
 /** Prepared statements per connection at most: the server keeps each one for the connection's life. */
 const PREPARED_PER_CONNECTION = 500;
+/** Statements without parameters are prepared only when they read or write data (not BEGIN, SET, DDL...). */
+const DATA_STATEMENT = /^\s*(select|with|insert|update|delete)\b/i;
+
+/** Statement names by SQL text, shared by every connection: a hash per query costs more than a map lookup. */
+const statementNames = new Map<string, string>();
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    name = `dases_${createHash('sha1').update(text).digest('base64url')}`;
+    // Bounded like the per-connection sets: past this, names are computed again rather than remembered.
+    if (statementNames.size < PREPARED_PER_CONNECTION * 4) statementNames.set(text, name);
+  }
+  return name;
+}
 
 /**
- * Makes the connection prepare its parameterised statements once, by name, and then only bind and execute them:
+ * Makes the connection prepare its repeated statements once, by name, and then only bind and execute them:
  * Kysely sends each query as unnamed SQL, which PostgreSQL parses and plans again on every call; on the hot paths
  * (a DSP message, an xAPI request) that parsing costs as much as running the statements. The name is the SQL's
  * hash, so the same text maps to the same statement on any connection.
@@ -136,8 +150,13 @@ function prepareRepeatedStatements(client: pg.PoolClient): void {
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
   const prepared = new Set<string>();
   client.query = ((config: unknown, values?: unknown, callback?: unknown) => {
-    if (typeof config === 'string' && Array.isArray(values) && values.length > 0 && values.length <= PREPARE_MAX_PARAMETERS) {
-      const name = `dases_${createHash('sha1').update(config).digest('base64url')}`;
+    if (
+      typeof config === 'string' &&
+      Array.isArray(values) &&
+      values.length <= PREPARE_MAX_PARAMETERS &&
+      (values.length > 0 || DATA_STATEMENT.test(config))
+    ) {
+      const name = statementName(config);
       if (prepared.has(name) || prepared.size < PREPARED_PER_CONNECTION) {
         prepared.add(name);
         return callback === undefined ? query({ name, text: config, values }) : query({ name, text: config, values }, callback);
