@@ -171,6 +171,8 @@ export interface LedgerStateTable {
   id: ColumnType<boolean, boolean | undefined, never>;
   size: number;
   root_hash: Uint8Array;
+  /** The right-edge subtree hashes, highest level first, concatenated (migration 0021). */
+  frontier: Uint8Array;
 }
 
 export interface LedgerHeadsTable {

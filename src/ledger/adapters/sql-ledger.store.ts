@@ -1,14 +1,20 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../db/index.js';
-import type { EntryFilter, EntryRow, LeafBatch, LedgerStore, NodeDigest, NodeRun, NodeWindow, Queryable, StoredHead } from '../app/ledger.store.js';
+import type { EntryFilter, EntryRow, LeafBatch, LedgerState, LedgerStore, NodeDigest, NodeRun, NodeWindow, Queryable, StoredHead } from '../app/ledger.store.js';
 import { nodeKey, type Hash, type NodeId } from '../domain/merkle-tree.js';
-
-// Any constant: it only has to be the same for every process sharing the database (see migrate.ts, node keys).
-const APPEND_LOCK = 4_372_019_340;
 
 /** bytea arrives as Buffer from pg and as Uint8Array from PGlite; the log works with Buffers. */
 export const toBuffer = (v: Uint8Array): Buffer => (Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength));
 const hex = (h: Hash) => toBuffer(h).toString('hex');
+
+/** The stored frontier: 32-byte hashes back to back. */
+function splitFrontier(v: Uint8Array): Hash[] {
+  const b = toBuffer(v);
+  const out: Hash[] = [];
+  for (let i = 0; i + 32 <= b.length; i += 32) out.push(b.subarray(i, i + 32));
+  return out;
+}
+const stateOf = (r: { size: number; root_hash: Uint8Array; frontier: Uint8Array }): LedgerState => ({ size: r.size, root: toBuffer(r.root_hash), frontier: splitFrontier(r.frontier) });
 const ISO_TS = sql<string>`to_char(ts at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
@@ -28,13 +34,14 @@ const SUSPECTS = sql`array_agg(idx) filter (where not (
 export class SqlLedgerStore implements LedgerStore {
   constructor(private readonly db: Kysely<DB>) {}
 
-  async lockAppends(tx: Queryable): Promise<void> {
-    await sql`select pg_advisory_xact_lock(${APPEND_LOCK})`.execute(tx);
+  async state(q: Queryable): Promise<LedgerState> {
+    return stateOf(await q.selectFrom('ledger_state').select(['size', 'root_hash', 'frontier']).executeTakeFirstOrThrow());
   }
 
-  async state(q: Queryable): Promise<{ size: number; root: Hash }> {
-    const row = await q.selectFrom('ledger_state').select(['size', 'root_hash']).executeTakeFirstOrThrow();
-    return { size: row.size, root: toBuffer(row.root_hash) };
+  async lockState(tx: Queryable): Promise<LedgerState> {
+    // FOR UPDATE waits for an appender holding the row and then returns the row as that appender committed it
+    // (READ COMMITTED rechecks the locked row), so the state read is never one an earlier append has moved past.
+    return stateOf(await tx.selectFrom('ledger_state').select(['size', 'root_hash', 'frontier']).forUpdate().executeTakeFirstOrThrow());
   }
 
   async nodes(q: Queryable, ids: readonly NodeId[]): Promise<Map<number, Hash>> {
@@ -59,25 +66,7 @@ export class SqlLedgerStore implements LedgerStore {
     return rows.rows.map((r) => ({ level: r.level, lo: r.lo, first: r.first ?? undefined, last: r.last ?? undefined, count: r.count, hashes: r.hashes ? toBuffer(r.hashes) : Buffer.alloc(0) }));
   }
 
-  async edge(tx: Queryable): Promise<{ size: number; root: Hash; nodes: Map<number, Hash> }> {
-    // The state row and the nodes of its frontier (one complete subtree per set bit of size: at level L, index
-    // (size >> L) - 1) in one round trip. Read after the append lock, so it sees every committed append. Each node
-    // is a primary-key lookup (a correlated subquery, which the planner cannot turn into a scan of the table).
-    const rows = await sql<{ size: number; root_hash: Uint8Array; level: number | null; idx: number | null; hash: Uint8Array | null }>`
-      select s.size, s.root_hash, k.level, k.idx, (select n.hash from ledger_nodes n where n.level = k.level and n.idx = k.idx) as hash
-      from ledger_state s
-      left join lateral (
-        select l.level::int2 as level, (s.size >> l.level) - 1 as idx from generate_series(0, 62) as l(level)
-        where ((s.size >> l.level) & 1::int8) = 1
-      ) k on true`.execute(tx);
-    const first = rows.rows[0];
-    if (!first) throw new Error('ledger_state has no row');
-    const nodes = new Map<number, Hash>();
-    for (const r of rows.rows) if (r.level !== null && r.idx !== null && r.hash) nodes.set(nodeKey(r.level, r.idx), toBuffer(r.hash));
-    return { size: first.size, root: toBuffer(first.root_hash), nodes };
-  }
-
-  async append(tx: Queryable, entries: EntryRow[], nodes: Array<NodeId & { hash: Hash }>, size: number, root: Hash): Promise<void> {
+  async append(tx: Queryable, entries: EntryRow[], nodes: Array<NodeId & { hash: Hash }>, next: LedgerState): Promise<void> {
     // One statement whatever the batch size (a statement is atomic, and this one runs in the caller's transaction
     // under the append lock, whose hold time is what limits appenders). RFC 8785 text never holds a raw newline,
     // so the canonical texts travel as one newline-joined parameter (no per-element array escaping), split by the
@@ -91,7 +80,7 @@ export class SqlLedgerStore implements LedgerStore {
         select l, i, decode(h, 'hex') from unnest(${nodes.map((n) => n.level)}::int2[], ${nodes.map((n) => n.index)}::int8[],
           string_to_array(${nodes.map((n) => hex(n.hash)).join(',')}, ',')) as t(l, i, h)
       )
-      update ledger_state set size = ${size}, root_hash = ${toBuffer(root)} where id`.execute(tx);
+      update ledger_state set size = ${next.size}, root_hash = ${toBuffer(next.root)}, frontier = ${Buffer.concat(next.frontier)} where id`.execute(tx);
   }
 
   async entries(f: EntryFilter): Promise<EntryRow[]> {

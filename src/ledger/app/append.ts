@@ -21,24 +21,20 @@ function refuse(errors: ReturnType<typeof checkNewEntry>): never {
 
 /**
  * Appends entries inside the caller's transaction, so a record and its log entry commit together or not at all.
- * Under the append lock it reads the size and the right-edge subtrees (O(log n) rows) in one statement, computes
- * every subtree the new leaves complete, and writes entries, nodes and the new size and root in one more.
+ * It locks and reads the state (size, root and right-edge subtrees) in one statement, computes every subtree the
+ * new leaves complete, and writes entries, nodes and the new state in one more.
  */
 export async function appendEntries(deps: { store: LedgerStore; clock: Clock }, tx: Queryable, items: readonly NewLogEntry[], pathOf: (i: number) => string): Promise<LogEntry[]> {
   const errors = items.flatMap((e, i) => checkNewEntry(e).map((x) => ({ ...x, path: `${pathOf(i)}${x.path}` })));
   if (errors.length) refuse(errors);
   if (items.length === 0) return [];
-  // Every statement from here to the caller's commit holds the append lock: three round trips, and callers
-  // append last in their transactions (appendMany once rather than several appends) to keep that hold short.
-  await deps.store.lockAppends(tx);
-  const { size, nodes: stored } = await deps.store.edge(tx);
+  // Every statement from here to the caller's commit holds the state row: two round trips, and callers append
+  // last in their transactions (appendMany once rather than several appends) to keep that hold short.
+  const { size, frontier: edgeHashes } = await deps.store.lockState(tx);
   const edge = frontier(size);
+  if (edgeHashes.length !== edge.length) throw new Error(`the stored right edge has ${edgeHashes.length} hashes for size ${size}, not ${edge.length}: run dases log verify`);
   const pending = new Map<number, Hash>();
-  for (const n of edge) {
-    const h = stored.get(n.index * 64 + n.level);
-    if (!h) throw new Error(`ledger node (${n.level}, ${n.index}) is missing: run dases log verify`);
-    pending.set(n.level, h);
-  }
+  edge.forEach((n, i) => pending.set(n.level, edgeHashes[i]!));
   const rows: EntryRow[] = [];
   const nodes: Array<NodeId & { hash: Hash }> = [];
   const out: LogEntry[] = [];
@@ -68,7 +64,7 @@ export async function appendEntries(deps: { store: LedgerStore; clock: Clock }, 
     }
     pending.set(level, h);
   }
-  const root = foldSubtrees([...pending.entries()].sort((a, b) => b[0] - a[0]).map(([, h]) => h));
-  await deps.store.append(tx, rows, nodes, size + items.length, root);
+  const right = [...pending.entries()].sort((a, b) => b[0] - a[0]).map(([, h]) => h);
+  await deps.store.append(tx, rows, nodes, { size: size + items.length, root: foldSubtrees(right), frontier: right });
   return out;
 }

@@ -72,17 +72,27 @@ export interface NodeDigest {
   digest: Hash | undefined;
 }
 
+/** The log's size, root and the right edge of its tree: one complete-subtree hash per set bit of size, highest level first. */
+export interface LedgerState {
+  size: number;
+  root: Hash;
+  frontier: Hash[];
+}
+
 /** Storage of the log: entries, complete-subtree nodes, the current size and root, signed heads. */
 export interface LedgerStore {
-  /** Serialises appenders of this node for the rest of the transaction; readers are not blocked. */
-  lockAppends(tx: Queryable): Promise<void>;
-  state(q: Queryable): Promise<{ size: number; root: Hash }>;
+  /** The size, root and right-edge subtree hashes (highest level first) as committed. */
+  state(q: Queryable): Promise<LedgerState>;
   nodes(q: Queryable, ids: readonly NodeId[]): Promise<Map<number, Hash>>;
-  /** The size, root and right-edge subtree nodes (keyed by nodeKey) in one read; call it under the append lock. */
-  edge(tx: Queryable): Promise<{ size: number; root: Hash; nodes: Map<number, Hash> }>;
+  /**
+   * The state an append builds on, read in the statement that locks it for the rest of the transaction: appenders
+   * of every process sharing the database are serialised from here to their commit; readers are not blocked.
+   */
+  lockState(tx: Queryable): Promise<LedgerState>;
   /** Committed nodes of several [lo, hi) windows, one per level given, in one round trip. */
   nodeRuns(windows: ReadonlyArray<{ level: number; lo: number; hi: number }>): Promise<NodeRun[]>;
-  append(tx: Queryable, entries: EntryRow[], nodes: Array<NodeId & { hash: Hash }>, size: number, root: Hash): Promise<void>;
+  /** Writes entries and nodes and moves the state to `next`; call it after lockState in the same transaction. */
+  append(tx: Queryable, entries: EntryRow[], nodes: Array<NodeId & { hash: Hash }>, next: LedgerState): Promise<void>;
   entries(filter: EntryFilter): Promise<EntryRow[]>;
   entry(index: number): Promise<EntryRow | undefined>;
   newestHead(): Promise<StoredHead | undefined>;

@@ -3,7 +3,7 @@ import type { JWK } from 'jose';
 import type { Logger } from '../../kernel/index.js';
 import { foldSubtrees, HASH_SIZE, nodeHash, type Hash } from '../domain/merkle-tree.js';
 import { decodeTreeHead, verifyTreeHeadJws } from '../domain/tree-head.js';
-import type { EntryRow, LedgerStore, NodeWindow, Queryable, StoredHead } from './ledger.store.js';
+import type { EntryRow, LedgerState, LedgerStore, NodeWindow, Queryable, StoredHead } from './ledger.store.js';
 import type { LedgerSigner } from './signer.js';
 
 export type ProblemReason = 'missing' | 'altered' | 'reordered' | 'node-altered' | 'node-missing' | 'head-mismatch' | 'head-signature' | 'state-mismatch' | 'beyond-size';
@@ -104,7 +104,7 @@ export interface VerifyDeps {
  * subtree, compares each with its stored row, and tells a leaf that differs from one whose subtree was rewritten
  * (a node whose children both match). Slower than the quick pass; it runs when that one found something.
  */
-export async function exactCheck(deps: VerifyDeps, state: { size: number; root: Hash }, heads: StoredHead[]): Promise<VerifyReport> {
+export async function exactCheck(deps: VerifyDeps, state: LedgerState, heads: StoredHead[]): Promise<VerifyReport> {
   const started = deps.now();
   const { store } = deps;
   const n = state.size;
@@ -190,6 +190,8 @@ export async function exactCheck(deps: VerifyDeps, state: { size: number; root: 
 
   const root = foldSubtrees(stack.map((s) => s.hash));
   if (Buffer.compare(root, state.root) !== 0 && stack.every((s) => s.ok)) add({ index: lastGoodHead, reason: 'state-mismatch', detail: 'the stored root of the current size differs from the recomputed root' });
+  const edgeDiffers = state.frontier.length !== stack.length || stack.some((s, i) => Buffer.compare(s.hash, state.frontier[i]!) !== 0);
+  if (edgeDiffers && stack.every((s) => s.ok)) add({ index: lastGoodHead, reason: 'state-mismatch', detail: 'the stored right edge of the tree (the state row\'s frontier, which the next append builds on) differs from the recomputed subtrees' });
   // Entries appended while verification ran are not beyond the log: compare with the size as it is now.
   const extra = await store.beyond(Math.max(n, (await store.state(deps.db)).size));
   if (extra.entries > 0) add({ index: extra.firstEntry ?? n, reason: 'beyond-size', detail: `${extra.entries} entries are stored beyond the log size ${n}` });

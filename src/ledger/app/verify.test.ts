@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, beforeEach, it } from 'node:test';
+import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import { forEachEngine, openTestDatabase } from '../../../test/support/databases.js';
 import type { Database } from '../../db/index.js';
@@ -109,6 +110,26 @@ forEachEngine('transparency log verification against tampering', (engine) => {
     const head = r.problems.find((p) => p.reason === 'head-mismatch');
     assert.ok(head, JSON.stringify(r.problems));
     assert.equal(head.index, 50, 'the change lies after the last head that still matches');
+  });
+
+  it('reports a stored right edge that differs from the nodes it derives from (the next append would build on it)', async () => {
+    await exec(sql`update ledger_state set frontier = sha256(substr(frontier, 1, 32)) || substr(frontier, 33)`);
+    const r = await log.verify();
+    assert.equal(r.ok, false);
+    assert.ok(r.problems.some((p) => p.reason === 'state-mismatch' && /right edge/.test(p.detail)), JSON.stringify(r.problems));
+  });
+
+  it('derives the right edge of an existing log from its nodes (migration 0021), as appends keep it', async () => {
+    const kept = (await d.db.selectFrom('ledger_state').select('frontier').executeTakeFirstOrThrow()).frontier;
+    assert.equal(kept.length, 32 * 3, '100 = 64 + 32 + 4: three complete subtrees');
+    const migration = readFileSync(new URL('../../../migrations/0021_ledger_frontier.sql', import.meta.url), 'utf8');
+    const backfill = /^update ledger_state[\s\S]*?;$/m.exec(migration)?.[0];
+    assert.ok(backfill, 'the migration derives the column with one update');
+    await exec(sql`update ledger_state set frontier = ''::bytea`);
+    await exec(sql.raw(backfill));
+    const derived = (await d.db.selectFrom('ledger_state').select('frontier').executeTakeFirstOrThrow()).frontier;
+    assert.deepEqual(Buffer.from(derived), Buffer.from(kept));
+    assert.equal((await log.verify()).ok, true);
   });
 
   it('reports a forged head signature, a wrong stored root and rows beyond the size', async () => {

@@ -1,6 +1,9 @@
 import type { JWK } from 'jose';
 import { exactCheck, headSignatureProblem, type VerifyDeps, type VerifyReport } from './verify-exact.js';
 import { quickCheck } from './verify-fast.js';
+import { nodeKey } from '../domain/merkle-tree.js';
+import { frontier } from './append.js';
+import type { LedgerState } from './ledger.store.js';
 
 export type { ProblemReason, VerifyProblem, VerifyReport } from './verify-exact.js';
 
@@ -15,7 +18,7 @@ export async function verifyLog(deps: VerifyDeps): Promise<VerifyReport> {
   const heads = await deps.store.heads();
   const state = await deps.store.state(deps.db);
   const quick = await quickCheck(deps.store, state.size, heads, state.root, deps.leafSource ?? 'text');
-  if (quick.clean) {
+  if (quick.clean && (await frontierMatches(deps, state))) {
     const keys = new Map<string, JWK>();
     let signed = true;
     for (const h of heads) if (await headSignatureProblem(h, deps, keys)) signed = false;
@@ -26,4 +29,14 @@ export async function verifyLog(deps: VerifyDeps): Promise<VerifyReport> {
   }
   const report = await exactCheck(deps, state, heads);
   return { ...report, durationMs: Math.round(deps.now() - started) };
+}
+
+/** The right edge kept in the state row is the stored nodes it was derived from (which the quick pass checked). */
+async function frontierMatches(deps: VerifyDeps, state: LedgerState): Promise<boolean> {
+  const ids = frontier(state.size);
+  const stored = await deps.store.nodes(deps.db, ids);
+  return ids.length === state.frontier.length && ids.every((n, i) => {
+    const h = stored.get(nodeKey(n.level, n.index));
+    return h !== undefined && Buffer.compare(h, state.frontier[i]!) === 0;
+  });
 }
