@@ -41,8 +41,9 @@ export interface Outbox {
    * if `write` changed a row, and they leave at once (no `committed` needed). Returns their ids, or undefined when
    * `write` changed nothing. As with `afterCommit: 'caller'`, every message of a key must be enqueued along a
    * write of one row (e.g. its negotiation's), which orders them: the outbox then leases them at insert.
+   * Inside a transaction, pass `afterCommit: 'caller'` and call `committed(ids)` after the commit, as with enqueue.
    */
-  enqueueWith(db: Kysely<DB>, write: OperationNodeSource, msgs: readonly NewOutboxMessage[]): Promise<string[] | undefined>;
+  enqueueWith(db: Kysely<DB>, write: OperationNodeSource, msgs: readonly NewOutboxMessage[], opts?: EnqueueOptions): Promise<string[] | undefined>;
   /** The transaction that enqueued `ids` (with `afterCommit: 'caller'`) has committed: deliver them now. */
   committed(ids: readonly string[]): void;
   /** One handler per topic, called once per message when delivered (2xx) or given up; it must be idempotent (at-least-once). */
@@ -129,13 +130,22 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       if (started && opts.afterCommit !== 'caller') dispatcher.expect(row.id);
       return row.id;
     },
-    async enqueueWith(db, write, msgs) {
+    async enqueueWith(db, write, msgs, opts = {}) {
       if (msgs.length === 0) throw new Error('enqueueWith needs at least one message');
       const rows = msgs.map((m) => ({ id: deps.ids.uuid(), topic: m.topic, url: m.url, audience: m.audience, body: m.body, key: m.key ?? null }));
       const now = deps.clock.now();
       const { inserted, leased, removed } = await store.insertWith(db, write, rows, now, started ? dispatcher.lease(now) : undefined);
       if (inserted.length === 0) return undefined;
-      if (started) {
+      if (started && opts.afterCommit === 'caller') {
+        // In the caller's transaction: held like enqueue's until the caller says it committed.
+        forgetOld();
+        let rest = removed;
+        for (const r of rows) {
+          if (!leased.has(r.id)) continue;
+          held.set(r.id, { row: { ...r, attempts: 0, outcome: null }, at: Date.now(), removed: rest });
+          rest = [];
+        }
+      } else if (started) {
         dispatcher.removed(removed);
         dispatcher.deliver(rows.filter((r) => leased.has(r.id)).map((r) => ({ ...r, attempts: 0, outcome: null })));
         dispatcher.committed(rows.filter((r) => !leased.has(r.id)).map((r) => r.id));

@@ -188,6 +188,46 @@ forEachEngine('outbox', (engine) => {
     await pollUntil(async () => (await o.pending()).length === 0, { what: 'delivered messages to be removed' });
   });
 
+  it('enqueues along a write inside a transaction: nothing leaves before the commit, nothing if it rolls back', async () => {
+    let release: () => void = () => undefined;
+    const commitGate = new Promise<void>((r) => (release = r));
+    const o = make({ sweepMs: 60_000 });
+    o.start();
+    const msg = (n: number) => ({ topic: 'test', url: `${base}/with`, audience: 'did:web:b', body: { n }, key: `with-${n}` });
+    const write = (q: typeof d.db, name: string) => q.insertInto('job_leases').values({ name, holder: 'test', lease_until: new Date() }).returning('name');
+    const committing = d.db.transaction().execute(async (tx) => {
+      const ids = await o.enqueueWith(tx, write(tx, 'with-1'), [msg(1)], { afterCommit: 'caller' });
+      await commitGate;
+      return ids;
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    o.kick();
+    assert.equal(rx.received.length, 0, 'not sent while its transaction is open');
+    release();
+    const ids = await committing;
+    assert.equal(ids?.length, 1);
+    o.committed(ids!);
+    await pollUntil(async () => outcomes.length === 1);
+    assert.deepEqual(rx.received.map((r) => r.body.n), [1]);
+    // Rolled back after the write: the message is gone with it and never sent.
+    await assert.rejects(
+      d.db.transaction().execute(async (tx) => {
+        await o.enqueueWith(tx, write(tx, 'with-2'), [msg(2)], { afterCommit: 'caller' });
+        throw new Error('roll back');
+      }),
+      /roll back/,
+    );
+    o.kick();
+    await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(rx.received.map((r) => r.body.n), [1]);
+    assert.equal((await o.pending()).length, 0);
+    // A write that changes no row enqueues nothing.
+    const none = await d.db.transaction().execute((tx) => o.enqueueWith(tx, tx.updateTable('job_leases').set({ holder: 'x' }).where('name', '=', 'absent').returning('name'), [msg(3)], { afterCommit: 'caller' }));
+    assert.equal(none, undefined);
+    assert.equal((await o.pending()).length, 0);
+    await d.db.deleteFrom('job_leases').where('name', 'like', 'with-%').execute();
+  });
+
   it('leases a message at insert only when no other message of its key is waiting', async () => {
     let release: () => void = () => undefined;
     const gate = new Promise<void>((r) => (release = r));

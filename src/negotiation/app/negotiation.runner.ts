@@ -56,15 +56,26 @@ export function createRunner(deps: { db: Kysely<DB>; store: NegotiationStore; ou
 
   /**
    * Writes the new or changed negotiation with what commits with it; undefined when a save found another version.
-   * Without extra writes it is a single statement (the row, with its messages through outbox.enqueueWith), which
-   * is atomic on its own: one round trip instead of a transaction of four.
+   * The row and its messages are one statement (outbox.enqueueWith), which is atomic on its own: without extra
+   * writes that is the whole change, one round trip instead of a transaction of four; with them (the signed
+   * contract) it opens the transaction and the extra writes follow.
    */
   async function persist(step: Step, kind: 'insert' | 'save'): Promise<string[] | undefined> {
     const sends = outgoing(step);
-    if (!step.record && sends.length && outbox.enqueueWith) {
-      const statement = kind === 'insert' ? store.insertStatement(db, step.next) : store.saveStatement(db, step.next);
+    // In a transaction the messages must wait for its commit: that needs `committed` to announce them.
+    if (sends.length && outbox.enqueueWith && (!step.record || outbox.committed)) {
+      const enqueueWith = outbox.enqueueWith;
+      const rowWithMessages = (q: Kysely<DB>, opts?: { afterCommit: 'caller' }) =>
+        enqueueWith(q, kind === 'insert' ? store.insertStatement(q, step.next) : store.saveStatement(q, step.next), sends, opts);
       // Sent by the outbox at once: nothing to announce.
-      return (await outbox.enqueueWith(db, statement, sends)) && [];
+      if (!step.record) return (await rowWithMessages(db)) && [];
+      const record = step.record;
+      return db.transaction().execute(async (tx) => {
+        const ids = await rowWithMessages(tx, { afterCommit: 'caller' });
+        if (!ids) return undefined;
+        await record(tx);
+        return ids;
+      });
     }
     if (!step.record && !sends.length) {
       if (kind === 'save') return (await store.save(db, step.next)) ? [] : undefined;
