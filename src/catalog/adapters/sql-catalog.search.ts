@@ -122,9 +122,8 @@ function decodeCursor(cursor: string): { micros: number; id: string } {
  * page one index range: after a cursor it starts right there; with an offset, the skipped rows are walked
  * in the index only (the CTE selects ids), and the page's columns and offers are then fetched for 100 rows.
  */
-export async function listOfferedDatasets(db: Kysely<DB>, q: OfferedQuery, onlyId?: string): Promise<OfferedPage> {
+export async function listOfferedDatasets(db: Kysely<DB>, q: OfferedQuery): Promise<OfferedPage> {
   const conds: RawBuilder<unknown>[] = [sql`r.kind = 'dataset'`, sql`r.offered`];
-  if (onlyId !== undefined) conds.push(sql`r.id = ${onlyId}`);
   if (q.text && q.text.trim()) conds.push(sql`r.fts @@ ${tsQuery(q.text, undefined)}`);
   if (q.keywords?.length) conds.push(sql`r.keywords @> ${json(q.keywords)}::jsonb`);
   if (q.themes?.length) conds.push(sql`r.themes @> ${json(q.themes)}::jsonb`);
@@ -142,6 +141,23 @@ export async function listOfferedDatasets(db: Kysely<DB>, q: OfferedQuery, onlyI
   const offers = await offersOf(db, rows.map((r) => r.id));
   const items = rows.map(({ micros: _m, ...row }) => ({ dataset: toView(rowToResource(row)), offers: offers.get(row.id) ?? [] }));
   return page.rows.length > q.limit && last ? { items, nextCursor: encodeCursor(Number(last.micros), last.id) } : { items };
+}
+
+/**
+ * One offered dataset with its offers, in one statement (a DSP contract request checks its offer against it, and
+ * a dataset request reads it): the same view as a listing's item.
+ */
+export async function getOfferedDataset(db: Kysely<DB>, id: string): Promise<OfferedDataset | undefined> {
+  const r = await sql<ResourceRow & { offers: Array<{ id: string; policy: Record<string, unknown> }> }>`
+    select ${COLUMNS}, coalesce((
+      select json_agg(json_build_object('id', 'urn:uuid:' || f.id, 'policy', f.policy) order by f.created_at, f.id)
+      from offering_resources o join offerings f on f.id = o.offering_id where o.resource_id = r.id
+    ), '[]'::json) as offers
+    from catalog_resources r where r.kind = 'dataset' and r.offered and r.id = ${id}`.execute(db);
+  const row = r.rows[0];
+  if (!row) return undefined;
+  const { offers, ...resource } = row;
+  return { dataset: toView(rowToResource(resource)), offers };
 }
 
 /** The offers of the given datasets, in one query. */

@@ -103,6 +103,9 @@ forEachEngine('catalog store', (engine) => {
     assert.equal((await store.listOfferedDatasets({ themes: ['SOCI'], limit: 10, offset: 1 })).items.length, 0);
     assert.equal((await store.getOfferedDataset(ids.zebra!)), undefined);
     assert.equal((await store.getOfferedDataset(ids.learners!))?.offers.length, 1);
+    // One dataset read alone is the listing's item for it, offers in the same order.
+    const listed = (await store.listOfferedDatasets({ limit: 10, offset: 0 })).items;
+    for (const item of listed) assert.deepEqual(await store.getOfferedDataset(item.dataset.id), item);
     assert.deepEqual((await store.getOffering(o.id))?.datasets, [ids.skills, ids.learners]);
     await assert.rejects(svc.deleteResource('datasets', ids.skills!), { code: 'DS_CATALOG_IN_USE' });
     assert.ok(await store.getResource(ids.skills!));

@@ -4,7 +4,7 @@ import type { CatalogStore, OfferedQuery, SearchQuery } from '../app/catalog.sto
 import type { CatalogResource, ResourceKind } from '../domain/catalog-resource.js';
 import type { Offering } from '../domain/offering.js';
 import { RESOURCE_COLUMNS, offeringToRow, resourceToRow, rowToOffering, rowToResource } from './catalog-rows.js';
-import { listOfferedDatasets, searchResources } from './sql-catalog.search.js';
+import { getOfferedDataset, listOfferedDatasets, searchResources } from './sql-catalog.search.js';
 
 /** The catalog over Kysely (PostgreSQL dialect: PGlite or a server). */
 export class SqlCatalogStore implements CatalogStore {
@@ -98,9 +98,8 @@ export class SqlCatalogStore implements CatalogStore {
     return listOfferedDatasets(this.db, q);
   }
 
-  async getOfferedDataset(id: string) {
-    const page = await listOfferedDatasets(this.db, { limit: 1 }, id);
-    return page.items[0];
+  getOfferedDataset(id: string) {
+    return getOfferedDataset(this.db, id);
   }
 
   async #writeMembers(o: Offering): Promise<void> {
