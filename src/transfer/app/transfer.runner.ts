@@ -48,8 +48,8 @@ export function createRunner(deps: { db: Kysely<DB>; store: TransferStore; outbo
 
   /**
    * Writes the new or changed transfer with what commits with it; undefined when a save found another version.
-   * Without extra writes it is a single statement (the row, with its messages through outbox.enqueueWith), atomic
-   * on its own: one round trip instead of a transaction of four.
+   * Without extra writes it is a single statement (the row, with its messages through outbox.enqueueWith, or
+   * alone), atomic on its own: one round trip instead of a transaction of up to four.
    */
   async function persist(step: Step, kind: 'insert' | 'save', before?: Transfer['state']): Promise<string[] | undefined> {
     const hook = deps.onTransition && before !== step.next.state && deps.onTransition.applies(before, step.next);
@@ -58,6 +58,12 @@ export function createRunner(deps: { db: Kysely<DB>; store: TransferStore; outbo
       const statement = kind === 'insert' ? store.insertStatement(db, step.next) : store.saveStatement(db, step.next);
       // Sent by the outbox at once: nothing to announce.
       return (await outbox.enqueueWith(db, statement, sends)) && [];
+    }
+    if (!step.record && !hook && !sends.length) {
+      // The row alone (a consumer's transfer started by the provider's message): one statement, no transaction.
+      if (kind === 'save') return (await store.save(db, step.next)) ? [] : undefined;
+      await store.insert(db, step.next);
+      return [];
     }
     return db.transaction().execute(async (tx) => {
       if (kind === 'insert') await store.insert(tx, step.next);
