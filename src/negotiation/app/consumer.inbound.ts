@@ -51,6 +51,10 @@ export function receiveCounterOffer(ctx: NegotiationContext, m: Received): Promi
 
 /** POST /negotiations/:consumerPid/agreement: checked, its signature verified, then verified with ours. */
 export function receiveAgreement(ctx: NegotiationContext, m: Received): Promise<Ack> {
+  // Which negotiation holds the agreement id is read beside the negotiation itself (one round trip, not two);
+  // a decision made again after a concurrent change reads it again.
+  let prefetched: Promise<Negotiation | undefined> | undefined = ctx.store.byAgreementId(String((m.body.agreement as Policy | undefined)?.['@id']));
+  prefetched.catch(() => undefined);
   return receive(
     ctx,
     m,
@@ -59,7 +63,8 @@ export function receiveAgreement(ctx: NegotiationContext, m: Received): Promise<
       const agreed = must(advance(n, 'agreement', { at: ctx.clock.now(), direction: 'in', digest }, { ...adopt(n, m.body), agreement, agreementId: String(agreement['@id']) }), n, 'message');
       const errors = checkAgreement(agreement, { offer: n.offer, target: n.target, providerDid: n.counterpartyDid, consumerDid: ctx.self.did });
       // Read while the signature is checked (CPU); judged first, as before.
-      const holding = ctx.store.byAgreementId(String(agreement['@id']));
+      const holding = prefetched ?? ctx.store.byAgreementId(String(agreement['@id']));
+      prefetched = undefined;
       const checking = verifiedSignature(ctx, agreed, m.body).then(
         (signature) => ({ signature }),
         (error: unknown) => ({ error }),
