@@ -13,6 +13,7 @@ import { createTransferTokens } from './app/transfer-token.js';
 import { parseDestination } from './domain/destination.parser.js';
 import { connectionRoutes } from './http/connections.routes.js';
 import { dataRoutes } from './http/data.routes.js';
+import { PendingWork } from './app/pending-work.js';
 
 export type { ConnectionAudit, LrsStatements, DataAddress, DataDestination, DistributionSource, Measurement, Sealer, TokenSigner, TransferGate } from './app/ports.js';
 export type { StreamLimits } from './adapters/streams.js';
@@ -49,6 +50,11 @@ export interface DataPlane {
   open(input: { transferId: string; address: DataAddress; signal?: AbortSignal }): Promise<{ body: Readable; contentType?: string; measured: Promise<Measurement> }>;
   abort(transferId: string, reason: string): void;
   parseDestination(value: unknown, path: string): DataDestination;
+  /**
+   * Resolves once the bookkeeping of every served stream that has ended is done (it runs after the response
+   * closed). Shutdown awaits it after the HTTP server closed and before the database does.
+   */
+  settled(): Promise<void>;
 }
 
 registerEntryType('connection.saved', 'A named data-plane connection was created or replaced (no secret is logged)');
@@ -68,13 +74,14 @@ export function createDataPlane(deps: DataPlaneDeps): DataPlane {
   const store = new SqlConnectionStore(deps.db, deps.sealer);
   const streams = createStreams({ fetch: fetchFn, connections: store, limits: { ...DEFAULT_LIMITS, ...deps.limits }, logger: deps.logger, lrs: deps.lrs });
   const registry = new AbortRegistry();
+  const pending = new PendingWork();
   const tokens = createTransferTokens({ did: deps.node.did, signer: deps.signer, clock: deps.clock, ids: deps.ids, ttlSeconds: deps.tokenTtlSeconds });
   const gate = () => deps.gate;
   const client = createTransferClient({ clock: deps.clock, logger: deps.logger, fetch: fetchFn, streams, registry, gate });
   const segment = encodeURIComponent;
   return {
     routes: async (app: App) => {
-      await app.register(dataRoutes({ clock: deps.clock, logger: deps.logger, tokens, gate, streams, registry }));
+      await app.register(dataRoutes({ clock: deps.clock, logger: deps.logger, tokens, gate, streams, registry, pending }));
       await app.register(connectionRoutes({ db: deps.db, store, clock: deps.clock, audit: deps.audit }));
     },
     issuePullAddress: ({ transferId, consumerDid }) => tokens.issue(transferId, consumerDid, 'pull', `${publicUrl()}/dataplane/pull/${segment(transferId)}`),
@@ -87,5 +94,6 @@ export function createDataPlane(deps: DataPlaneDeps): DataPlane {
       if (n) deps.logger.info({ transferId, streams: n, reason }, 'data-plane streams aborted');
     },
     parseDestination,
+    settled: () => pending.settled(),
   };
 }

@@ -295,6 +295,8 @@ export async function buildNode(opts: NodeOptions): Promise<DasesNode> {
         await outbox.stop();
         if (sweeper) clearInterval(sweeper);
         await app.close();
+        // Streams that ended as the server closed are still being recorded (their measurement, the transfer's end).
+        await dataPlane.settled();
         await database.close();
       },
     };

@@ -7,6 +7,7 @@ import type { App } from '../../node/http-app.js';
 import { pumpFile } from '../adapters/file.pump.js';
 import { Meter } from '../adapters/metering.js';
 import type { AbortRegistry } from '../app/abort-registry.js';
+import type { PendingWork } from '../app/pending-work.js';
 import type { Measurement, TransferGate } from '../app/ports.js';
 import type { Sink } from '../app/sink.js';
 import type { FileContent } from '../app/source.js';
@@ -21,6 +22,8 @@ export interface DataRouteDeps {
   gate(): TransferGate;
   streams: Streams;
   registry: AbortRegistry;
+  /** The bookkeeping of served streams, which runs after their responses closed (awaited at shutdown). */
+  pending: PendingWork;
 }
 
 type PullRequest = FastifyRequest<{ Params: { transferId: string; '*'?: string }; Headers: { authorization?: string; range?: string; 'if-range'?: string; accept?: string } }>;
@@ -70,10 +73,12 @@ export function dataRoutes(deps: DataRouteDeps) {
       // Complete only if every byte left the source and reached the socket without an error on the way (pumpFile
       // ends the response only after the last byte, and destroys it on any failure).
       const delivered = reply.raw.writableFinished && ('file' in content || (meter.readableEnded && !meter.errored));
-      opened
-        .measure(meter, delivered, now)
-        .then((m) => ended(transferId, 'provider', m))
-        .catch((e: Error) => logger.warn({ err: e, transferId }, 'measuring a served stream failed'));
+      deps.pending.add(
+        opened
+          .measure(meter, delivered, now)
+          .then((m) => ended(transferId, 'provider', m))
+          .catch((e: Error) => logger.warn({ err: e, transferId }, 'measuring a served stream failed')),
+      );
     });
     if ('body' in content) {
       pipeline(content.body, meter, { signal: track.signal }).catch(() => undefined);

@@ -114,5 +114,5 @@ export async function startPlane(name: string, opts: { engine?: Engine; limits?:
     const res = await app.inject({ method: method as 'GET', url: path, headers: { 'x-api-key': 'admin' }, ...(body === undefined ? {} : { payload: body as object }) });
     return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined };
   };
-  return { did, url: node.publicUrl, plane, gate, app, db, clock, signer, seen, audited, api, close: async () => (await app.close(), await db.close()) };
+  return { did, url: node.publicUrl, plane, gate, app, db, clock, signer, seen, audited, api, close: async () => (await app.close(), await plane.settled(), await db.close()) };
 }
