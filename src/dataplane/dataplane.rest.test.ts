@@ -161,7 +161,7 @@ describe('data plane: REST sources, connections and REST sinks', () => {
     const m = await measured;
     assert.ok(Date.now() - t0 < 1000, `stopped after ${Date.now() - t0} ms`);
     assert.equal(m.complete, false);
-    await pollUntil(async () => up.feeds.open === 0, { timeoutMs: 1000, what: 'the upstream request to close' });
+    await pollUntil(async () => up.feeds.open === 0, { timeoutMs: 5000, what: 'the upstream request to close' });
     const served = await pollUntil(async () => provider.gate.ended.find((e) => e.transferId === 'feed'));
     assert.equal(served.m.complete, false);
   });
@@ -179,7 +179,7 @@ describe('data plane: REST sources, connections and REST sinks', () => {
     await assert.rejects(reading);
     assert.equal((await measured).complete, false);
     assert.ok(Date.now() - t0 < 1000);
-    await pollUntil(async () => up.feeds.open === 0, { timeoutMs: 1000, what: 'the upstream request to close' });
+    await pollUntil(async () => up.feeds.open === 0, { timeoutMs: 5000, what: 'the upstream request to close' });
     const served = await pollUntil(async () => provider.gate.ended.find((e) => e.transferId === 'feed2'));
     assert.equal(served.m.complete, false);
   });

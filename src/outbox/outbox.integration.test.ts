@@ -163,7 +163,7 @@ forEachEngine('outbox', (engine) => {
     await d.db.transaction().execute((tx) => o.enqueue(tx, { topic: 'test', url: `${base}/slow`, audience: 'did:web:b', body: { n: 1 }, key: 'k1' }));
     await pollUntil(async () => rx.received.some((r) => r.path === '/slow'));
     await d.db.transaction().execute((tx) => o.enqueue(tx, { topic: 'test', url: `${base}/fast`, audience: 'did:web:b', body: { n: 2 }, key: 'k2' }));
-    await pollUntil(async () => outcomes.some((x) => x.msg.url.endsWith('/fast')), { timeoutMs: 3000 });
+    await pollUntil(async () => outcomes.some((x) => x.msg.url.endsWith('/fast')), { timeoutMs: 10_000, what: 'the other key, while the slow one is held' });
     release();
     await pollUntil(async () => outcomes.length === 2);
   });
