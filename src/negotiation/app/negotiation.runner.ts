@@ -43,7 +43,7 @@ export function createRunner(deps: { db: Kysely<DB>; store: NegotiationStore; ou
   const outgoing = (step: Step) => (step.sends ?? []).map((s) => ({ topic: OUTBOX_TOPIC, url: s.url, audience: step.next.counterpartyDid, body: s.body, key: step.next.id }));
 
   /**
-   * The messages first, the extra writes last: the contract's log entries take the log's append lock, held until
+   * The messages first, the extra writes last: the contract's log entries lock the log's state row, held until
    * our commit, so nothing else should run after them. Returns the outbox ids, announced once committed.
    */
   async function write(tx: Kysely<DB>, step: Step): Promise<string[]> {
