@@ -2,8 +2,9 @@
 // the consumer's request to FINALIZED on both sides (agreement, verification, the bilateral contract signed by
 // both and recorded with its log entries on each node). Printed beside baselines measured in the same run: an
 // empty route, and one authenticated DSP round trip (a negotiation takes four of them plus a catalog request).
+// Then the same between two node processes, as deployed (needs the build: npm run build).
 // Needs PostgreSQL: DASES_BENCH_DATABASE_URL, or Debian's postgresql for a throwaway cluster.
-// Run: node --import tsx bench/negotiation.ts   (DASES_BENCH_NEGOTIATIONS: how many for the throughput run)
+// Run: npm run build && node --import tsx bench/negotiation.ts   (DASES_BENCH_NEGOTIATIONS: how many for the throughput runs)
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { buildNode, type DasesNode } from '../src/node/node.js';
 import { startThrowawayPostgres } from '../scripts/pg-throwaway.mjs';
 import { freePort } from '../test/support/nodes.js';
 import { newDatabase } from './databases.js';
+import { processCpuMs, startNodeProcess, type NodeProcess } from './node-processes.js';
 import { measure, percentile, printTable, type Row } from './stats.js';
 
 const ADMIN = 'bench-admin-key';
@@ -72,29 +74,75 @@ const mgmt = (body?: unknown): RequestInit => ({
   ...(body === undefined ? {} : { body: JSON.stringify(body) }),
 });
 
+/** Registers each node with the other, publishes a dataset with an offer; returns one consumer-started negotiation. */
+async function setUp(P: string, pDid: string, C: string, cDid: string): Promise<() => Promise<View>> {
+  await call(`${P}/api/v1/participants`, mgmt({ did: cDid }));
+  await call(`${C}/api/v1/participants`, mgmt({ did: pDid }));
+  const ds = await call(`${P}/api/v1/datasets`, mgmt({ title: { en: 'Learning traces', fr: "Traces d'apprentissage" } }));
+  const policy = { '@type': 'Offer', permission: [{ action: 'use', constraint: [{ leftOperand: 'purpose', operator: 'eq', rightOperand: 'research' }] }] };
+  const offering = await call(`${P}/api/v1/offerings`, mgmt({ title: 'Traces for research', datasets: [ds.id], policy }));
+  const start = { counterPartyAddress: `${P}/dsp`, counterPartyId: pDid, offerId: `urn:uuid:${offering.id}`, purpose: 'research' };
+  return async () => {
+    const v = await call(`${C}/api/v1/negotiations?wait=true&timeout=60`, mgmt(start));
+    if (v.state !== 'FINALIZED') throw new Error(`negotiation ended ${v.state}: ${v.reason ?? ''}`);
+    return v;
+  };
+}
+
+/** TOTAL negotiations, IN_FLIGHT at a time. */
+async function inFlight(negotiate: () => Promise<View>): Promise<{ seconds: number; rate: number }> {
+  const t0 = performance.now();
+  let done = 0;
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, async () => {
+      while (done < TOTAL) {
+        done++;
+        await negotiate();
+      }
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  return { seconds, rate: TOTAL / seconds };
+}
+
+/**
+ * The same between two node processes, as two operators run them (built: npm run build): each node has its own
+ * event loop, so the two share the machine's cores with PostgreSQL and with this client.
+ */
+async function asProcesses(serverUrl: string, dirs: string[], children: NodeProcess[]): Promise<void> {
+  const p = await startNodeProcess('provider', await newDatabase(serverUrl, 'dases_bench_neg_pp'), ADMIN, dirs);
+  children.push(p);
+  const c = await startNodeProcess('consumer', await newDatabase(serverUrl, 'dases_bench_neg_pc'), ADMIN, dirs);
+  children.push(c);
+  const negotiate = await setUp(p.url, p.did, c.url, c.did);
+  const one = await measure(200, 50, negotiate);
+  const nodesCpu = () => processCpuMs(p.child.pid!) + processCpuMs(c.child.pid!);
+  const cpu0 = nodesCpu();
+  const db0 = databaseCpuMs();
+  const { seconds, rate } = await inFlight(negotiate);
+  const cpuMs = (nodesCpu() - cpu0) / TOTAL;
+  const db1 = databaseCpuMs();
+  printTable(`the same between two node processes (${new Date().toISOString()})`, [
+    { what: 'negotiation, request -> FINALIZED on both sides (1 in flight)', p50: percentile(one, 50), p95: percentile(one, 95), target: 'p50 < 20 ms' },
+  ]);
+  process.stdout.write(`${`throughput, ${IN_FLIGHT} in flight, ${TOTAL} negotiations in ${seconds.toFixed(1)} s`.padEnd(58)} ${rate.toFixed(0).padStart(8)} /s   target >= 200 /s\n`);
+  process.stdout.write(`${'  CPU of the two node processes per negotiation'.padEnd(58)} ${cpuMs.toFixed(1).padStart(8)} ms  (from /proc; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} CPUs)\n`);
+  if (db0 !== undefined && db1 !== undefined) process.stdout.write(`${'  CPU of the PostgreSQL backends per negotiation'.padEnd(58)} ${((db1 - db0) / TOTAL).toFixed(1).padStart(8)} ms  (from /proc, about)\n`);
+}
+
 async function main(): Promise<void> {
   const server = process.env.DASES_BENCH_DATABASE_URL ? { url: process.env.DASES_BENCH_DATABASE_URL, stop() {} } : await startThrowawayPostgres();
   if (!server) throw new Error('the benchmark needs PostgreSQL: install Debian postgresql or set DASES_BENCH_DATABASE_URL');
   const dirs: string[] = [];
   const nodes: DasesNode[] = [];
+  const children: NodeProcess[] = [];
   try {
     const p = await startNode('provider', await newDatabase(server.url, 'dases_bench_neg_p'), dirs);
     const c = await startNode('consumer', await newDatabase(server.url, 'dases_bench_neg_c'), dirs);
     nodes.push(p, c);
     const P = p.config.publicUrl;
     const C = c.config.publicUrl;
-    await call(`${P}/api/v1/participants`, mgmt({ did: c.did }));
-    await call(`${C}/api/v1/participants`, mgmt({ did: p.did }));
-    const ds = await call(`${P}/api/v1/datasets`, mgmt({ title: { en: 'Learning traces', fr: "Traces d'apprentissage" } }));
-    const policy = { '@type': 'Offer', permission: [{ action: 'use', constraint: [{ leftOperand: 'purpose', operator: 'eq', rightOperand: 'research' }] }] };
-    const offering = await call(`${P}/api/v1/offerings`, mgmt({ title: 'Traces for research', datasets: [ds.id], policy }));
-    const start = { counterPartyAddress: `${P}/dsp`, counterPartyId: p.did, offerId: `urn:uuid:${offering.id}`, purpose: 'research' };
-    const negotiate = async () => {
-      const v = await call(`${C}/api/v1/negotiations?wait=true&timeout=60`, mgmt(start));
-      if (v.state !== 'FINALIZED') throw new Error(`negotiation ended ${v.state}: ${v.reason ?? ''}`);
-      return v;
-    };
-
+    const negotiate = await setUp(P, p.did, C, c.did);
     const empty = await measure(1000, 100, () => call(`${P}/.well-known/dspace-version`));
     const b50 = percentile(empty, 50);
     const first = await negotiate();
@@ -112,20 +160,9 @@ async function main(): Promise<void> {
     const rtDbMs = rtDb0 !== undefined && rtDb1 !== undefined ? (rtDb1 - rtDb0) / 550 : 0;
 
     const one = await measure(200, 20, negotiate);
-    const t0 = performance.now();
     const cpu0 = process.cpuUsage();
     const db0 = databaseCpuMs();
-    let done = 0;
-    await Promise.all(
-      Array.from({ length: IN_FLIGHT }, async () => {
-        while (done < TOTAL) {
-          done++;
-          await negotiate();
-        }
-      }),
-    );
-    const seconds = (performance.now() - t0) / 1000;
-    const rate = TOTAL / seconds;
+    const { seconds, rate } = await inFlight(negotiate);
     const cpu = process.cpuUsage(cpu0);
     const cpuMs = (cpu.user + cpu.system) / 1000 / TOTAL;
     const db1 = databaseCpuMs();
@@ -157,8 +194,14 @@ async function main(): Promise<void> {
         `(${rtCpuMs.toFixed(2)} + ${rtDbMs.toFixed(2)}): 4 of them on ${cpus().length} CPUs bound any negotiation to ${((cpus().length * 1000) / (4 * rtMs)).toFixed(0)} /s\n`,
     );
     if (dbMs !== undefined) process.stdout.write(`${'  one negotiation, in DSP round trips of CPU'.padEnd(58)} ${((cpuMs + dbMs) / rtMs).toFixed(1).padStart(8)}\n`);
+    for (const n of nodes.splice(0)) await n.close();
+    await asProcesses(server.url, dirs, children);
   } finally {
     for (const n of nodes) await n.close().catch(() => undefined);
+    for (const child of children) {
+      child.child.kill('SIGTERM');
+      if (child.child.exitCode === null) await new Promise((r) => child.child.once('exit', r));
+    }
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
     server.stop();
   }

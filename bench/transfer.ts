@@ -4,15 +4,14 @@
 // The nodes run as deployed (`node bin/dases.js start`, built) on PostgreSQL; their resident memory is sampled
 // from /proc throughout. Then the time from "start transfer" to the first byte, on an agreement already made.
 // Run: npm run build && node --import tsx bench/transfer.ts   (DASES_BENCH_TRANSFER_MB, default 2048)
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createReadStream, mkdtempSync, openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
+import { createReadStream, mkdtempSync, openSync, rmSync, writeSync, closeSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startThrowawayPostgres } from '../scripts/pg-throwaway.mjs';
-import { freePort, ROOT } from '../test/support/nodes.js';
 import { newDatabase } from './databases.js';
+import { rssMb, startNodeProcess, type NodeProcess } from './node-processes.js';
 import { percentile } from './stats.js';
 
 const ADMIN = 'bench-admin-key';
@@ -20,40 +19,8 @@ const MB = Number(process.env.DASES_BENCH_TRANSFER_MB ?? 2048);
 const FIRST_BYTE_RUNS = Number(process.env.DASES_BENCH_FIRST_BYTE_RUNS ?? 100);
 const QUIET_RUNS = 40;
 
-interface Proc {
-  url: string;
-  did: string;
-  child: ChildProcess;
-}
-
-async function startProcess(name: string, databaseUrl: string, dirs: string[]): Promise<Proc> {
-  const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), `dases-bench-${name}-`));
-  dirs.push(dataDir);
-  // As `npm start` and the `dases` command run a node (DASES_BENCH_NODE_FLAGS to try others).
-  const flags = (process.env.DASES_BENCH_NODE_FLAGS ?? '--max-semi-space-size=8 --heap-growing-percent=20 --expose-gc').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...flags, join(ROOT, 'bin/dases.js'), 'start', '--port', String(port), '--data', dataDir, '--name', name], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, DASES_ADMIN_API_KEY: ADMIN, DASES_LOG_LEVEL: 'warn', DASES_CRAWL_INTERVAL: '0', DASES_WITNESS_INTERVAL: '0' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 600; i++) {
-    if (child.exitCode !== null) throw new Error(`${name} exited`);
-    try {
-      const r = await fetch(`${url}/health`);
-      if (r.ok) return { url, did: ((await r.json()) as { did: string }).did, child };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${name} did not start`);
-}
-
-function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
-}
+type Proc = NodeProcess;
+const startProcess = (name: string, databaseUrl: string, dirs: string[]) => startNodeProcess(name, databaseUrl, ADMIN, dirs);
 
 /** Samples the peak resident memory of processes every 20 ms while `fn` runs. */
 async function peakRss<T>(pids: number[], fn: () => Promise<T>): Promise<{ result: T; peaks: number[] }> {
