@@ -90,6 +90,27 @@ describe('prepared statements [postgres]', { skip: process.env.DASES_TEST_DATABA
     assert.deepEqual(on.others, ['select 7 as seven']);
   });
 
+  it('prepares a statement anew once its table changed shape under it (a migration run by another process)', async () => {
+    const url = await createServerDatabase();
+    const d = await openDatabase({ databaseUrl: url, poolSize: 1 });
+    try {
+      await sql`create table shape (id int primary key)`.execute(d.db);
+      await sql`insert into shape values (1)`.execute(d.db);
+      const read = async () => (await sql<Record<string, unknown>>`select * from shape where id = ${1}`.execute(d.db)).rows;
+      assert.deepEqual(await read(), [{ id: 1 }]);
+      await sql`alter table shape add column label text default 'x'`.execute(d.db);
+      // PostgreSQL refuses the statement prepared for the old columns once; the next call prepares it anew.
+      await assert.rejects(read(), /cached plan must not change result type/);
+      assert.deepEqual(await read(), [{ id: 1, label: 'x' }]);
+      assert.deepEqual(await read(), [{ id: 1, label: 'x' }]);
+    } finally {
+      await d.close();
+      const admin = await openDatabase({ databaseUrl: process.env.DASES_TEST_DATABASE_URL, poolSize: 1 });
+      await sql`drop database if exists ${sql.id(new URL(url).pathname.slice(1))} with (force)`.execute(admin.db);
+      await admin.close();
+    }
+  });
+
   it('prepares nothing when turned off (poolers that cannot keep prepared statements)', async () => {
     const off = await preparedAfterTwoRuns(false);
     assert.deepEqual(off.sums, [2, 42]);

@@ -149,6 +149,9 @@ function statementName(text: string): string {
 function prepareRepeatedStatements(client: pg.PoolClient): void {
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
   const prepared = new Set<string>();
+  // Statements whose table changed shape since they were prepared (another process sharing the database ran a
+  // migration): PostgreSQL refuses to run them again, so the text is prepared anew under another name.
+  const renamed = new Map<string, string>();
   client.query = ((config: unknown, values?: unknown, callback?: unknown) => {
     if (
       typeof config === 'string' &&
@@ -156,12 +159,22 @@ function prepareRepeatedStatements(client: pg.PoolClient): void {
       values.length <= PREPARE_MAX_PARAMETERS &&
       (values.length > 0 || DATA_STATEMENT.test(config))
     ) {
-      const name = statementName(config);
+      const name = renamed.get(config) ?? statementName(config);
       if (prepared.has(name) || prepared.size < PREPARED_PER_CONNECTION) {
         prepared.add(name);
-        return callback === undefined ? query({ name, text: config, values }) : query({ name, text: config, values }, callback);
+        if (callback !== undefined) return query({ name, text: config, values }, callback);
+        return (query({ name, text: config, values }) as Promise<unknown>).catch((e: unknown) => {
+          if (isStalePlan(e)) renamed.set(config, `${name}_${prepared.size}`);
+          throw e;
+        });
       }
     }
     return query(config, values, callback);
   }) as typeof client.query;
+}
+
+/** PostgreSQL's refusal to run a prepared statement whose result columns changed (SQLSTATE 0A000). */
+function isStalePlan(e: unknown): boolean {
+  const err = e as { code?: unknown; message?: unknown };
+  return err.code === '0A000' && typeof err.message === 'string' && err.message.includes('cached plan must not change result type');
 }
