@@ -12,6 +12,9 @@ export interface JwsSigner {
 
 export function createJwsSigner(deps: { did: string; activeKey: () => Promise<{ kid: string; privateKey: CryptoKey }>; keys: () => Promise<PublicKeyEntry[]> }): JwsSigner {
   const { did } = deps;
+  // A key id names one key for good (a rotation adds a key, a retirement keeps it published), so a key found once
+  // is kept: a tree head or receipt needs no database read for the key that signed it. Bounded by the node's keys.
+  const known = new Map<string, JWK>();
   return {
     async sign(payload, typ) {
       const { kid, privateKey } = await deps.activeKey();
@@ -19,10 +22,14 @@ export function createJwsSigner(deps: { did: string; activeKey: () => Promise<{ 
     },
     async publicKey(kid) {
       const wanted = kid === undefined ? (await deps.activeKey()).kid : kid.startsWith(`${did}#`) ? kid.slice(did.length + 1) : kid;
-      const entry = (await deps.keys()).find((k) => k.kid === wanted);
-      if (!entry) throw new Error(`${kid ?? wanted} is not a key of ${did}`);
+      let jwk = known.get(wanted);
+      if (!jwk) {
+        for (const k of await deps.keys()) known.set(k.kid, k.publicJwk);
+        jwk = known.get(wanted);
+      }
+      if (!jwk) throw new Error(`${kid ?? wanted} is not a key of ${did}`);
       // Exactly as the DID document publishes it, so a holder can compare the two.
-      return { kid: `${did}#${entry.kid}`, publicKeyJwk: entry.publicJwk };
+      return { kid: `${did}#${wanted}`, publicKeyJwk: jwk };
     },
   };
 }
