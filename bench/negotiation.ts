@@ -89,20 +89,19 @@ async function setUp(P: string, pDid: string, C: string, cDid: string): Promise<
   };
 }
 
-/** TOTAL negotiations, IN_FLIGHT at a time. */
-async function inFlight(negotiate: () => Promise<View>): Promise<{ seconds: number; rate: number }> {
+/** `count` calls of `fn`, IN_FLIGHT at a time; the seconds they took. */
+async function inFlight(count: number, fn: () => Promise<unknown>): Promise<number> {
   const t0 = performance.now();
-  let done = 0;
+  let started = 0;
   await Promise.all(
     Array.from({ length: IN_FLIGHT }, async () => {
-      while (done < TOTAL) {
-        done++;
-        await negotiate();
+      while (started < count) {
+        started++;
+        await fn();
       }
     }),
   );
-  const seconds = (performance.now() - t0) / 1000;
-  return { seconds, rate: TOTAL / seconds };
+  return (performance.now() - t0) / 1000;
 }
 
 /**
@@ -119,7 +118,8 @@ async function asProcesses(serverUrl: string, dirs: string[], children: NodeProc
   const nodesCpu = () => processCpuMs(p.child.pid!) + processCpuMs(c.child.pid!);
   const cpu0 = nodesCpu();
   const db0 = databaseCpuMs();
-  const { seconds, rate } = await inFlight(negotiate);
+  const seconds = await inFlight(TOTAL, negotiate);
+  const rate = TOTAL / seconds;
   const cpuMs = (nodesCpu() - cpu0) / TOTAL;
   const db1 = databaseCpuMs();
   printTable(`the same between two node processes (${new Date().toISOString()})`, [
@@ -156,15 +156,7 @@ async function main(): Promise<void> {
     const ROUND_TRIPS = 4000;
     const rtCpu0 = process.cpuUsage();
     const rtDb0 = databaseCpuMs();
-    let sent = 0;
-    await Promise.all(
-      Array.from({ length: IN_FLIGHT }, async () => {
-        while (sent < ROUND_TRIPS) {
-          sent++;
-          await dspCall();
-        }
-      }),
-    );
+    await inFlight(ROUND_TRIPS, dspCall);
     const rtCpu = process.cpuUsage(rtCpu0);
     const rtDb1 = databaseCpuMs();
     const rtCpuMs = (rtCpu.user + rtCpu.system) / 1000 / ROUND_TRIPS;
@@ -173,7 +165,8 @@ async function main(): Promise<void> {
     const one = await measure(200, 20, negotiate);
     const cpu0 = process.cpuUsage();
     const db0 = databaseCpuMs();
-    const { seconds, rate } = await inFlight(negotiate);
+    const seconds = await inFlight(TOTAL, negotiate);
+    const rate = TOTAL / seconds;
     const cpu = process.cpuUsage(cpu0);
     const cpuMs = (cpu.user + cpu.system) / 1000 / TOTAL;
     const db1 = databaseCpuMs();

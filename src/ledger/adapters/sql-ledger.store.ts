@@ -14,6 +14,7 @@ function splitFrontier(v: Uint8Array): Hash[] {
   for (let i = 0; i + 32 <= b.length; i += 32) out.push(b.subarray(i, i + 32));
   return out;
 }
+const stateRow = (q: Queryable) => q.selectFrom('ledger_state').select(['size', 'root_hash', 'frontier']);
 const stateOf = (r: { size: number; root_hash: Uint8Array; frontier: Uint8Array }): LedgerState => ({ size: r.size, root: toBuffer(r.root_hash), frontier: splitFrontier(r.frontier) });
 const ISO_TS = sql<string>`to_char(ts at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
@@ -35,13 +36,13 @@ export class SqlLedgerStore implements LedgerStore {
   constructor(private readonly db: Kysely<DB>) {}
 
   async state(q: Queryable): Promise<LedgerState> {
-    return stateOf(await q.selectFrom('ledger_state').select(['size', 'root_hash', 'frontier']).executeTakeFirstOrThrow());
+    return stateOf(await stateRow(q).executeTakeFirstOrThrow());
   }
 
   async lockState(tx: Queryable): Promise<LedgerState> {
     // FOR UPDATE waits for an appender holding the row and then returns the row as that appender committed it
     // (READ COMMITTED rechecks the locked row), so the state read is never one an earlier append has moved past.
-    return stateOf(await tx.selectFrom('ledger_state').select(['size', 'root_hash', 'frontier']).forUpdate().executeTakeFirstOrThrow());
+    return stateOf(await stateRow(tx).forUpdate().executeTakeFirstOrThrow());
   }
 
   async nodes(q: Queryable, ids: readonly NodeId[]): Promise<Map<number, Hash>> {
