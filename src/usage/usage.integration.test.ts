@@ -127,6 +127,26 @@ forEachEngine('usage control', (engine) => {
     await refused(usage.authorizeTransfer(input('urn:agreement:gone')), 'DS_USAGE_DATASET_NOT_FOUND', /no longer offered/);
   });
 
+  it('admits in two steps: the reads first, then consume decides and counts; a denial found by the reads comes from consume', async () => {
+    const admitted = await usage.admitTransfer({ agreementId: 'urn:agreement:open', consumerDid: CONSUMER });
+    const uses = await usage.usesOf('urn:agreement:open');
+    await admitted.consume({ transferId: 't-admitted' });
+    assert.equal(await usage.usesOf('urn:agreement:open'), uses + 1, 'consume counts one use; admitting counted none');
+    const revoked = await usage.admitTransfer({ agreementId: 'urn:agreement:revoked', consumerDid: CONSUMER });
+    await refused(revoked.consume({ transferId: 't-revoked' }), 'DS_USAGE_CONTRACT_NOT_ACTIVE', /revoked/);
+    const foreign = await usage.admitTransfer({ agreementId: 'urn:agreement:open', consumerDid: 'did:web:intruder.example' });
+    await refused(foreign.consume({ transferId: 't-foreign' }), 'DS_USAGE_FOREIGN_AGREEMENT', /another consumer/);
+    // The caller's own read of the dataset is the one judged (here it says personal data, the catalog port does not).
+    const shared = await usage.admitTransfer({ agreementId: 'urn:agreement:open', consumerDid: CONSUMER, dataset: Promise.resolve({ containsPersonalData: true }) });
+    await refused(shared.consume({ transferId: 't-shared' }), 'DS_USAGE_CONSENT_REQUIRED', /contains personal data/);
+    await shared.consume({ transferId: 't-shared', consented: true });
+    const gone = await usage.admitTransfer({ agreementId: 'urn:agreement:open', consumerDid: CONSUMER, dataset: Promise.resolve(undefined) });
+    await refused(gone.consume({ transferId: 't-gone' }), 'DS_USAGE_DATASET_NOT_FOUND', /no longer offered/);
+    assert.equal(await usage.usesOf('urn:agreement:open'), uses + 2, 'refusals consume nothing');
+    // A failed read of the caller's is the admission's failure, not an unhandled rejection.
+    await assert.rejects(usage.admitTransfer({ agreementId: 'urn:agreement:open', consumerDid: CONSUMER, dataset: Promise.reject(new Error('catalog down')) }), /catalog down/);
+  });
+
   it('refuses a purpose the policy does not allow, naming the constraint', async () => {
     await refused(usage.authorizeTransfer(input('urn:agreement:purpose')), 'DS_USAGE_POLICY_DENIED', /purpose constraint: purpose eq research, the agreement's purpose is "marketing"/);
     assert.equal(await usage.usesOf('urn:agreement:purpose'), 0, 'a refusal consumes nothing');

@@ -26,8 +26,8 @@ export interface Ack {
  * not-yours look the same, as the binding asks), and naming both pids consistently. A counterparty pid not learnt
  * yet (its answer to our request still on the way) is adopted from the body.
  */
-export async function addressed(ctx: TransferContext, m: Received): Promise<Transfer> {
-  const t = m.pid === undefined ? undefined : await ctx.store.get(m.pid);
+export async function addressed(ctx: TransferContext, m: Received, read?: Transfer): Promise<Transfer> {
+  const t = read ?? (m.pid === undefined ? undefined : await ctx.store.get(m.pid));
   if (!t || t.counterpartyDid !== m.caller) throw notFound(m.pid ?? '');
   const [ourKey, theirKey] = t.role === 'provider' ? ['providerPid', 'consumerPid'] : ['consumerPid', 'providerPid'];
   const mismatch = (key: string, want: string) => new TransferProblem('DS_TRANSFER_PID_MISMATCH', `${key} must be ${want}`, [{ path: `/body/${key}`, message: `must be ${want}` }], t);
@@ -44,9 +44,12 @@ export function adopt(t: Transfer, body: Record<string, unknown>): Partial<Trans
   return typeof theirs === 'string' ? { counterpartyPid: theirs } : {};
 }
 
-/** Applies a received message to the transfer it addresses; `decide` returns undefined for "already so" (a redelivery). */
-export async function receive(ctx: TransferContext, m: Received, decide: (t: Transfer) => Promise<Step | undefined> | Step | undefined): Promise<Ack> {
-  const t = await addressed(ctx, m);
+/**
+ * Applies a received message to the transfer it addresses; `decide` returns undefined for "already so" (a
+ * redelivery). `read`: the transfer of the message's pid, when the caller read it already.
+ */
+export async function receive(ctx: TransferContext, m: Received, decide: (t: Transfer) => Promise<Step | undefined> | Step | undefined, read?: Transfer): Promise<Ack> {
+  const t = await addressed(ctx, m, read);
   const after = await ctx.runner.change(t, decide);
   return { status: 200, transfer: after, state: after.state };
 }

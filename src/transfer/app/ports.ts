@@ -42,7 +42,11 @@ export interface DatasetsPort {
 export type UsageDenial = { code: string; status: number; reason: string };
 /** src/usage: the policy decision point with atomic use counters. */
 export interface UsagePort {
-  authorizeTransfer(input: { agreementId: string; consumerDid: string; transferId: string; consented?: boolean }): Promise<void>;
+  /**
+   * The gate's reads started now (the dataset's flags from `dataset`, our own read, shared); `consume` decides and
+   * consumes one use atomically, or throws the denial.
+   */
+  admitTransfer(input: { agreementId: string; consumerDid: string; dataset?: Promise<{ containsPersonalData: boolean } | undefined> }): Promise<{ consume(input: { transferId: string; consented?: boolean }): Promise<void> }>;
   recheck(input: { agreementId: string; consumerDid: string; consented?: boolean }): Promise<{ ok: true } | ({ ok: false } & UsageDenial)>;
 }
 

@@ -24,8 +24,9 @@ async function agreementFor(ctx: TransferContext, agreementId: string, caller: s
   return a;
 }
 
-async function distributionOf(ctx: TransferContext, datasetId: string, format: TransferFormat) {
-  const found = await ctx.datasets.getOfferedDataset(datasetUuidOf(datasetId) ?? datasetId);
+type OfferedDataset = Awaited<ReturnType<TransferContext['datasets']['getOfferedDataset']>>;
+
+function distributionOf(found: OfferedDataset, datasetId: string, format: TransferFormat) {
   const d = found && pickDistribution(found.dataset.distributions, format);
   if (!d) throw new TransferProblem('DS_TRANSFER_NO_DISTRIBUTION', `dataset ${datasetId} has no distribution to transfer`, [{ path: '/body/agreementId', message: 'its dataset has no distribution' }]);
   return { distribution: d, personal: found.dataset.containsPersonalData === true };
@@ -68,11 +69,19 @@ const unwrap = <T>(s: Settled<T>): T => {
 export async function receiveRequest(ctx: TransferContext, m: Received): Promise<Ack> {
   const { body, caller } = m;
   const consumerPid = String(body.consumerPid);
-  // Independent reads side by side; their failures are reported in the order the checks read.
-  const [existing, callbackCheck, agreementCheck] = await Promise.all([
+  // Independent reads side by side: the transfer this request may repeat, the caller's callback, the agreement and,
+  // once it is known, its dataset with the usage gate's reads (the contract's status; the dataset read shared).
+  // Their failures are reported in the order the checks read.
+  const agreed = agreementFor(ctx, String(body.agreementId), caller);
+  const dataset = agreed.then((a) => ctx.datasets.getOfferedDataset(datasetUuidOf(a.datasetId) ?? a.datasetId));
+  const flags = () => dataset.then((found) => found && { containsPersonalData: found.dataset.containsPersonalData === true });
+  const admitted = agreed.then((a) => ctx.usage.admitTransfer({ agreementId: a.agreementId, consumerDid: caller, dataset: flags() }));
+  const [existing, callbackCheck, agreementCheck, datasetCheck, admission] = await Promise.all([
     ctx.store.byCounterpartyPid(caller, consumerPid),
     settle(checkCallback(ctx.participants, caller, String(body.callbackAddress))),
-    settle(agreementFor(ctx, String(body.agreementId), caller)),
+    settle(agreed),
+    settle(dataset),
+    settle(admitted),
   ]);
   // Idempotent on consumerPid, as the protocol asks: the same request again gets the same process.
   if (existing) return { status: 201, transfer: existing, state: existing.state };
@@ -83,7 +92,7 @@ export async function receiveRequest(ctx: TransferContext, m: Received): Promise
   const dataAddress = body.dataAddress as DataAddress | undefined;
   if (isPush(f) && !dataAddress?.endpoint) throw invalidField('/body/dataAddress', 'a push transfer needs the DataAddress (with an endpoint) to push to');
   const agreement = unwrap(agreementCheck);
-  const { distribution, personal } = await distributionOf(ctx, agreement.datasetId, f);
+  const { distribution, personal } = distributionOf(unwrap(datasetCheck), agreement.datasetId, f);
   const consented = personal ? await consentFor(ctx, body, caller, agreement, distribution.source) : undefined;
   const id = newPid(ctx);
   const fields = {
@@ -104,7 +113,7 @@ export async function receiveRequest(ctx: TransferContext, m: Received): Promise
   const requested = must(start(fields, inbound(ctx)), fields as Transfer, 'message');
   // Everything that can fail is prepared before the use is consumed: a use is spent only on a transfer we record.
   const started = await startStep(ctx, requested, 'auto');
-  await ctx.usage.authorizeTransfer({ agreementId: agreement.agreementId, consumerDid: caller, transferId: id, consented: consented !== undefined });
+  await unwrap(admission).consume({ transferId: id, consented: consented !== undefined });
   try {
     const created = await ctx.runner.create(started);
     return { status: 201, transfer: created, state: 'REQUESTED' };
@@ -116,11 +125,11 @@ export async function receiveRequest(ctx: TransferContext, m: Received): Promise
 }
 
 /** POST /transfers/:providerPid/start: the consumer resumes a suspended transfer; we answer with a fresh start. */
-export function receiveResumption(ctx: TransferContext, m: Received): Promise<Ack> {
+export function receiveResumption(ctx: TransferContext, m: Received, read?: Transfer): Promise<Ack> {
   return receive(ctx, m, async (t) => {
     if (t.state === 'STARTED') return undefined;
     const pushTo = m.body.dataAddress as DataAddress | undefined;
     const resumed = must(advance(t, 'start', inbound(ctx), { ...adopt(t, m.body), ...(pushTo && isPush(t.format) ? { dataAddress: pushTo } : {}) }), t, 'message');
     return startStep(ctx, resumed, 'auto', 'answer to the resumption');
-  });
+  }, read);
 }

@@ -13,7 +13,7 @@ const codeOf = (body: Record<string, unknown>) => (typeof body.code === 'string'
 /** POST /transfers/:pid/start: a provider's start reaches a consumer, a consumer's resumption a provider. */
 export async function receiveStartMessage(ctx: TransferContext, m: Received): Promise<Ack> {
   const t = m.pid === undefined ? undefined : await ctx.store.get(m.pid);
-  return t?.role === 'provider' ? receiveResumption(ctx, m) : receiveStart(ctx, m);
+  return t?.role === 'provider' ? receiveResumption(ctx, m, t) : receiveStart(ctx, m, t);
 }
 
 /** POST /transfers/:pid/suspension, from either party: running streams stop until a start. */

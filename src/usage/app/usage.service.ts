@@ -27,10 +27,27 @@ export interface Usage {
    * is refused.
    */
   authorizeTransfer(input: { agreementId: string; consumerDid: string; transferId: string; consented?: boolean }): Promise<void>;
+  /**
+   * authorizeTransfer in two steps, for a caller with other reads to make meanwhile: the reads (contract status,
+   * dataset flags) start now; `consume` then decides and consumes, throwing what authorizeTransfer throws. A
+   * denial found by the reads is thrown by `consume`, not here. `dataset`: the caller's own read of the agreement's
+   * dataset, shared instead of read twice.
+   */
+  admitTransfer(input: { agreementId: string; consumerDid: string; dataset?: Promise<DatasetFlags | undefined> }): Promise<TransferAdmission>;
   /** The same checks without consuming a use (data-plane requests, policy monitor ticks). */
   recheck(input: { agreementId: string; consumerDid: string; consented?: boolean }): Promise<{ ok: true } | ({ ok: false } & UsageDenial)>;
   /** Uses consumed for an agreement. */
   usesOf(agreementId: string): Promise<number>;
+}
+
+/** What the gate needs of a dataset. */
+export interface DatasetFlags {
+  containsPersonalData: boolean;
+}
+
+/** A transfer admitted by the reads of the gate, not yet decided: `consume` decides now and consumes one use. */
+export interface TransferAdmission {
+  consume(input: { transferId: string; consented?: boolean }): Promise<void>;
 }
 
 interface Compiled {
@@ -40,6 +57,11 @@ interface Compiled {
 }
 
 type Gate = { ok: true; agreement: AgreementRecord; policy: Compiled } | { ok: false; denial: UsageDenial };
+/**
+ * What the gate's reads found, before the person's consent is known: 'personal' data is refused later without
+ * it, and an unreadable policy is reported after that, as the gate's order has it.
+ */
+type Read = { ok: false; denial: UsageDenial } | { ok: true | 'personal'; agreement: AgreementRecord; policy: Compiled | UsageDenial };
 
 const refuse = (code: ErrorCode, reason: string): Gate => ({ ok: false, denial: denial(code, reason) });
 
@@ -71,21 +93,27 @@ export function createUsage(deps: UsageDeps): Usage {
     return made;
   }
 
-  /** Every check that does not depend on the use counter, in the order the issue gives. */
-  async function gate(agreementId: string, consumerDid: string, consented: boolean): Promise<Gate> {
+  /** Every check that does not depend on the use counter, in the order the issue gives, but the consent's. */
+  async function read(agreementId: string, consumerDid: string, given?: Promise<DatasetFlags | undefined>): Promise<Read> {
     const agreement = await deps.agreements.agreement(agreementId);
     if (!agreement) return refuse('DS_USAGE_AGREEMENT_NOT_FOUND', `no agreement ${agreementId}`);
     if (agreement.consumerDid !== consumerDid) return refuse('DS_USAGE_FOREIGN_AGREEMENT', `agreement ${agreementId} was concluded with another consumer than ${consumerDid}`);
     // Independent reads, side by side (a pool runs them at once): the contract's status and the dataset's flags.
-    const [status, dataset] = await Promise.all([deps.contracts.statusOfAgreement(agreementId), deps.datasets.getOfferedDataset(agreement.datasetId)]);
+    const [status, dataset] = await Promise.all([deps.contracts.statusOfAgreement(agreementId), given ?? deps.datasets.getOfferedDataset(agreement.datasetId)]);
     if (status !== 'active') return refuse('DS_USAGE_CONTRACT_NOT_ACTIVE', status === undefined ? "the agreement's contract is not recorded on this node" : `the agreement's contract is ${status}`);
     if (!dataset) return refuse('DS_USAGE_DATASET_NOT_FOUND', `the agreement's dataset ${agreement.datasetId} is no longer offered`);
-    if (dataset.containsPersonalData && !consented) {
-      return refuse('DS_USAGE_CONSENT_REQUIRED', `dataset ${agreement.datasetId} contains personal data: each transfer needs the person's consent, shown by a consent token from their intermediary`);
-    }
     const policy = await compiled(agreement);
-    if (!('compiled' in policy)) return { ok: false, denial: policy };
-    return { ok: true, agreement, policy };
+    return dataset.containsPersonalData ? { ok: 'personal', agreement, policy } : { ok: true, agreement, policy };
+  }
+
+  /** The rest of the gate once the consent is known: personal data needs it, then the policy must be readable. */
+  function judged(r: Read, consented: boolean): Gate {
+    if (!r.ok) return r;
+    if (r.ok === 'personal' && !consented) {
+      return refuse('DS_USAGE_CONSENT_REQUIRED', `dataset ${r.agreement.datasetId} contains personal data: each transfer needs the person's consent, shown by a consent token from their intermediary`);
+    }
+    if (!('compiled' in r.policy)) return { ok: false, denial: r.policy };
+    return { ok: true, agreement: r.agreement, policy: r.policy };
   }
 
   /** ODRL `use` by the consumer of the agreement's dataset, for its purpose, now, with `used` uses before. */
@@ -106,29 +134,41 @@ export function createUsage(deps: UsageDeps): Usage {
     throw new AppError(d.code as ErrorCode, d.reason);
   };
 
+  /** One use consumed if the policy permits it now; atomic under concurrency when the policy counts uses. */
+  async function consume(g: Gate, transferId: string): Promise<void> {
+    if (!g.ok) return fail(g.denial);
+    const { agreementId } = g.agreement;
+    if (!g.policy.counted) {
+      const denied = decide(g.agreement, g.policy, 0);
+      if (denied) return fail(denied);
+      await counters.increment(agreementId, deps.clock.now());
+      return;
+    }
+    // Read, decide with that count, and consume it only if nobody else did meanwhile; else read again.
+    for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
+      const used = await counters.uses(agreementId);
+      const denied = decide(g.agreement, g.policy, used);
+      if (denied) return fail(denied);
+      if (await counters.advance(agreementId, used, deps.clock.now())) return;
+    }
+    deps.logger.warn({ agreement: agreementId, transfer: transferId }, 'usage counter kept changing');
+    throw new AppError('DS_USAGE_CONFLICT', `the use counter of agreement ${agreementId} kept changing; try again`);
+  }
+
   return {
     async authorizeTransfer({ agreementId, consumerDid, transferId, consented }) {
-      const g = await gate(agreementId, consumerDid, consented === true);
-      if (!g.ok) return fail(g.denial);
-      if (!g.policy.counted) {
-        const denied = decide(g.agreement, g.policy, 0);
-        if (denied) return fail(denied);
-        await counters.increment(agreementId, deps.clock.now());
-        return;
-      }
-      // Read, decide with that count, and consume it only if nobody else did meanwhile; else read again.
-      for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
-        const used = await counters.uses(agreementId);
-        const denied = decide(g.agreement, g.policy, used);
-        if (denied) return fail(denied);
-        if (await counters.advance(agreementId, used, deps.clock.now())) return;
-      }
-      deps.logger.warn({ agreement: agreementId, transfer: transferId }, 'usage counter kept changing');
-      throw new AppError('DS_USAGE_CONFLICT', `the use counter of agreement ${agreementId} kept changing; try again`);
+      return consume(judged(await read(agreementId, consumerDid), consented === true), transferId);
+    },
+
+    async admitTransfer({ agreementId, consumerDid, dataset }) {
+      // Awaited by the read below, maybe only after the agreement's lookup: a failure is not unhandled meanwhile.
+      dataset?.catch(() => undefined);
+      const r = await read(agreementId, consumerDid, dataset);
+      return { consume: ({ transferId, consented }) => consume(judged(r, consented === true), transferId) };
     },
 
     async recheck({ agreementId, consumerDid, consented }) {
-      const g = await gate(agreementId, consumerDid, consented === true);
+      const g = judged(await read(agreementId, consumerDid), consented === true);
       if (!g.ok) return { ok: false, ...g.denial };
       // A running transfer's own use is already counted: it is judged as the use it was, not as one more. The
       // counter is read only for policies that count (this runs on every data-plane request).
