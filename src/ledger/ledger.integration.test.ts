@@ -170,6 +170,19 @@ forEachEngine('transparency log', (engine) => {
     assert.ok(refVerifyConsistency(h1.size, h2.size, Buffer.from(h1.rootHash, 'base64'), Buffer.from(h2.rootHash, 'base64'), c.proof.map((x) => Buffer.from(x))));
   });
 
+  it('answers concurrent head requests with the one head stored for the new size, as a later read serves it', async () => {
+    const size = (await log.latestHead()).size;
+    await appendN(1, 'witness.cosigned');
+    // Several callers sign at once, each at another millisecond (so each signs another head); one insert wins, the
+    // others are refused and serve the stored winner, not the head they signed.
+    let tick = clock.now().getTime() + 60_000;
+    const ticking = createLedger({ db: d.db, clock: { now: () => new Date(tick++) }, logger: silentLogger(), did: ACTOR, signer });
+    const heads = await Promise.all(Array.from({ length: 6 }, () => ticking.latestHead()));
+    const later = await log.latestHead();
+    assert.equal(later.size, size + 1);
+    for (const h of heads) assert.deepEqual(h, later);
+  });
+
   it('issues receipts that verify offline and fail when any byte of entry, proof or head changes', async () => {
     const r = await log.receipt(42);
     assert.equal(r.entry.index, 42);

@@ -105,11 +105,13 @@ export class SqlLedgerStore implements LedgerStore {
     return r && { size: r.size, rootHash: toBuffer(r.root_hash), ts: r.ts, jws: r.jws };
   }
 
-  async insertHead(h: StoredHead): Promise<void> {
-    await sql`insert into ledger_heads (size, root_hash, ts, jws)
+  async insertHead(h: StoredHead): Promise<boolean> {
+    const r = await sql<{ size: number }>`insert into ledger_heads (size, root_hash, ts, jws)
       select ${h.size}, ${toBuffer(h.rootHash)}, ${h.ts}, ${h.jws}
       where not exists (select 1 from ledger_heads where size >= ${h.size} or ts > ${h.ts})
-      on conflict (size) do nothing`.execute(this.db);
+      on conflict (size) do nothing
+      returning size`.execute(this.db);
+    return r.rows.length === 1;
   }
 
   async heads(): Promise<StoredHead[]> {

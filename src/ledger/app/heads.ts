@@ -34,9 +34,10 @@ export function createHeads(deps: { db: Kysely<DB>; store: LedgerStore; clock: C
     const ts = newest && newest.ts > now ? newest.ts : now;
     const payload: TreeHead = { iss: deps.did, size: state.size, rootHash: b64(state.root), timestamp: ts.toISOString() };
     const jws = await signer.sign(payload, TREE_HEAD_TYP);
-    await store.insertHead({ size: state.size, rootHash: state.root, ts, jws });
-    const stored = await store.newestHead();
-    return served(stored!);
+    const signed = { size: state.size, rootHash: state.root, ts, jws };
+    // Ours is the newest unless another signer (a concurrent call, another process) stored a newer one meanwhile.
+    if (await store.insertHead(signed)) return served(signed);
+    return served((await store.newestHead())!);
   }
 
   async function receipt(index: number): Promise<Receipt> {

@@ -96,8 +96,11 @@ export interface LedgerStore {
   entries(filter: EntryFilter): Promise<EntryRow[]>;
   entry(index: number): Promise<EntryRow | undefined>;
   newestHead(): Promise<StoredHead | undefined>;
-  /** Inserts the head unless one exists for that size, or a larger or later one exists (heads only move forward). */
-  insertHead(head: StoredHead): Promise<void>;
+  /**
+   * Inserts the head unless one exists for that size, or a larger or later one exists (heads only move forward);
+   * true when this head was inserted, and so is now the newest.
+   */
+  insertHead(head: StoredHead): Promise<boolean>;
   heads(): Promise<StoredHead[]>;
   // For verification, which reads everything as stored.
   entryBatch(lo: number, hi: number): Promise<EntryRow[]>;
