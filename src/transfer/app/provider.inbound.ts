@@ -74,8 +74,8 @@ export async function receiveRequest(ctx: TransferContext, m: Received): Promise
   // Their failures are reported in the order the checks read.
   const agreed = agreementFor(ctx, String(body.agreementId), caller);
   const dataset = agreed.then((a) => ctx.datasets.getOfferedDataset(datasetUuidOf(a.datasetId) ?? a.datasetId));
-  const flags = () => dataset.then((found) => found && { containsPersonalData: found.dataset.containsPersonalData === true });
-  const admitted = agreed.then((a) => ctx.usage.admitTransfer({ agreementId: a.agreementId, consumerDid: caller, dataset: flags() }));
+  const flags = (found: OfferedDataset) => found && { containsPersonalData: found.dataset.containsPersonalData === true };
+  const admitted = agreed.then((a) => ctx.usage.admitTransfer({ agreementId: a.agreementId, consumerDid: caller, dataset: dataset.then(flags) }));
   const [existing, callbackCheck, agreementCheck, datasetCheck, admission] = await Promise.all([
     ctx.store.byCounterpartyPid(caller, consumerPid),
     settle(checkCallback(ctx.participants, caller, String(body.callbackAddress))),

@@ -25,7 +25,12 @@ export interface ContractStatusLookup {
   statusOfAgreement(agreementId: string): Promise<ContractStatus | undefined>;
 }
 
+/** What the gate needs of a dataset: whether it is flagged as personal data. */
+export interface DatasetFlags {
+  containsPersonalData: boolean;
+}
+
 /** The catalog reader: only whether the dataset is still offered and flagged as personal data. */
 export interface DatasetLookup {
-  getOfferedDataset(id: string): Promise<{ containsPersonalData: boolean } | undefined>;
+  getOfferedDataset(id: string): Promise<DatasetFlags | undefined>;
 }

@@ -4,7 +4,7 @@ import { AppError, type Clock, type ErrorCode, type Logger } from '../../kernel/
 import { compilePolicy, parsePolicy, type CompiledPolicy, type EvaluationContext, type Policy } from '../../policy/index.js';
 import { SqlUsageCounterStore } from '../adapters/sql-usage-counter.store.js';
 import { denial, denialOf, hasCountConstraint, type UsageDenial } from '../domain/usage-denial.js';
-import type { AgreementLookup, AgreementRecord, ContractStatusLookup, DatasetLookup } from './usage.ports.js';
+import type { AgreementLookup, AgreementRecord, ContractStatusLookup, DatasetFlags, DatasetLookup } from './usage.ports.js';
 
 export interface UsageDeps {
   db: Kysely<DB>;
@@ -40,11 +40,6 @@ export interface Usage {
   usesOf(agreementId: string): Promise<number>;
 }
 
-/** What the gate needs of a dataset. */
-export interface DatasetFlags {
-  containsPersonalData: boolean;
-}
-
 /** A transfer admitted by the reads of the gate, not yet decided: `consume` decides now and consumes one use. */
 export interface TransferAdmission {
   consume(input: { transferId: string; consented?: boolean }): Promise<void>;
@@ -58,12 +53,12 @@ interface Compiled {
 
 type Gate = { ok: true; agreement: AgreementRecord; policy: Compiled } | { ok: false; denial: UsageDenial };
 /**
- * What the gate's reads found, before the person's consent is known: 'personal' data is refused later without
+ * What the gate's reads found, before the person's consent is known: `personal` data is refused later without
  * it, and an unreadable policy is reported after that, as the gate's order has it.
  */
-type Read = { ok: false; denial: UsageDenial } | { ok: true | 'personal'; agreement: AgreementRecord; policy: Compiled | UsageDenial };
+type Read = { ok: false; denial: UsageDenial } | { ok: true; agreement: AgreementRecord; policy: Compiled | UsageDenial; personal: boolean };
 
-const refuse = (code: ErrorCode, reason: string): Gate => ({ ok: false, denial: denial(code, reason) });
+const refuse = (code: ErrorCode, reason: string): { ok: false; denial: UsageDenial } => ({ ok: false, denial: denial(code, reason) });
 
 /** The policy decision point of transfers: agreement checks and ODRL evaluation with atomic use counters. */
 export function createUsage(deps: UsageDeps): Usage {
@@ -103,13 +98,13 @@ export function createUsage(deps: UsageDeps): Usage {
     if (status !== 'active') return refuse('DS_USAGE_CONTRACT_NOT_ACTIVE', status === undefined ? "the agreement's contract is not recorded on this node" : `the agreement's contract is ${status}`);
     if (!dataset) return refuse('DS_USAGE_DATASET_NOT_FOUND', `the agreement's dataset ${agreement.datasetId} is no longer offered`);
     const policy = await compiled(agreement);
-    return dataset.containsPersonalData ? { ok: 'personal', agreement, policy } : { ok: true, agreement, policy };
+    return { ok: true, agreement, policy, personal: dataset.containsPersonalData };
   }
 
   /** The rest of the gate once the consent is known: personal data needs it, then the policy must be readable. */
   function judged(r: Read, consented: boolean): Gate {
     if (!r.ok) return r;
-    if (r.ok === 'personal' && !consented) {
+    if (r.personal && !consented) {
       return refuse('DS_USAGE_CONSENT_REQUIRED', `dataset ${r.agreement.datasetId} contains personal data: each transfer needs the person's consent, shown by a consent token from their intermediary`);
     }
     if (!('compiled' in r.policy)) return { ok: false, denial: r.policy };
