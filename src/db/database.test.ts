@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { createServerDatabase, forEachEngine, openTestDatabase } from '../../test/support/databases.js';
@@ -88,6 +89,34 @@ describe('prepared statements [postgres]', { skip: process.env.DASES_TEST_DATABA
     assert.match(on.names[0] ?? '', /^dases_[A-Za-z0-9_-]{27}$/);
     // A statement without parameters is prepared too when it reads or writes data; BEGIN and SET are not.
     assert.deepEqual(on.others, ['select 7 as seven']);
+  });
+
+  it('prepares a statement of more than 32 parameters from its second use on, not a long list used once', async () => {
+    const url = await createServerDatabase();
+    const d = await openDatabase({ databaseUrl: url, poolSize: 1 });
+    try {
+      await d.db.transaction().execute(async (tx) => {
+        // Texts of their own (a random alias): another test file's process has no say in what this one saw.
+        const alias = `t${randomUUID().replace(/-/g, '')}`;
+        const list = (n: number) => sql.join(Array.from({ length: n }, (_, i) => sql`${i}::int`));
+        const wide = async () => (await sql<{ n: number }>`select cardinality(array[${list(40)}]) as ${sql.ref(alias)}`.execute(tx)).rows[0];
+        const once = sql<{ n: number }>`select cardinality(array[${list(41)}]) as ${sql.ref(alias)}`;
+        const prepared = async () =>
+          (await sql<{ statement: string }>`select statement from pg_prepared_statements where statement like ${`%${alias}%`} and statement not like '%pg_prepared_statements%'`.execute(tx)).rows.map((r) => r.statement.match(/\$/g)?.length);
+        await once.execute(tx);
+        assert.deepEqual(await wide(), { [alias]: 40 });
+        assert.deepEqual(await prepared(), [], 'neither is prepared on first use');
+        assert.deepEqual(await wide(), { [alias]: 40 });
+        assert.deepEqual(await prepared(), [40], 'the repeated one is, from its second use');
+        assert.deepEqual(await wide(), { [alias]: 40 });
+        assert.deepEqual(await prepared(), [40]);
+      });
+    } finally {
+      await d.close();
+      const admin = await openDatabase({ databaseUrl: process.env.DASES_TEST_DATABASE_URL, poolSize: 1 });
+      await sql`drop database if exists ${sql.id(new URL(url).pathname.slice(1))} with (force)`.execute(admin.db);
+      await admin.close();
+    }
   });
 
   it('prepares a statement anew once its table changed shape under it (a migration run by another process)', async () => {

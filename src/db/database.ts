@@ -121,8 +121,16 @@ async function openPostgres(connectionString: string, max: number, prepare: bool
   };
 }
 
-/** Statements with at most this many parameters are prepared (longer ones are mostly `in (...)` lists of any length). */
+/**
+ * Statements with at most this many parameters are prepared at once. Longer ones are often `in (...)` lists or
+ * multi-row inserts whose text changes with their length, so they are prepared only once their text came again:
+ * the wide writes of the hot paths (a transfer or negotiation row with its outbox messages) repeat, and cost a
+ * parse and a plan of about a millisecond each time they are sent unprepared.
+ */
 const PREPARE_MAX_PARAMETERS = 32;
+/** Long statements' texts seen once, waiting for a second use (bounded: past this, a new one is forgotten). */
+const longSeenOnce = new Set<string>();
+const LONG_SEEN_MAX = 2000;
 /** Prepared statements per connection at most: the server keeps each one for the connection's life. */
 const PREPARED_PER_CONNECTION = 500;
 /** Statements without parameters are prepared only when they read or write data (not BEGIN, SET, DDL...). */
@@ -153,12 +161,7 @@ function prepareRepeatedStatements(client: pg.PoolClient): void {
   // migration): PostgreSQL refuses to run them again, so the text is prepared anew under another name.
   const renamed = new Map<string, string>();
   client.query = ((config: unknown, values?: unknown, callback?: unknown) => {
-    if (
-      typeof config === 'string' &&
-      Array.isArray(values) &&
-      values.length <= PREPARE_MAX_PARAMETERS &&
-      (values.length > 0 || DATA_STATEMENT.test(config))
-    ) {
+    if (typeof config === 'string' && Array.isArray(values) && (values.length > 0 || DATA_STATEMENT.test(config)) && repeated(config, values.length)) {
       const name = renamed.get(config) ?? statementName(config);
       if (prepared.has(name) || prepared.size < PREPARED_PER_CONNECTION) {
         prepared.add(name);
@@ -171,6 +174,14 @@ function prepareRepeatedStatements(client: pg.PoolClient): void {
     }
     return query(config, values, callback);
   }) as typeof client.query;
+}
+
+/** Whether a statement is worth preparing: a short one always, a long one from the second time its text is sent. */
+function repeated(text: string, parameters: number): boolean {
+  if (parameters <= PREPARE_MAX_PARAMETERS || statementNames.has(text)) return true;
+  if (longSeenOnce.delete(text)) return true;
+  if (longSeenOnce.size < LONG_SEEN_MAX) longSeenOnce.add(text);
+  return false;
 }
 
 /** PostgreSQL's refusal to run a prepared statement whose result columns changed (SQLSTATE 0A000). */
