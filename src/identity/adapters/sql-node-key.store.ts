@@ -18,6 +18,8 @@ export interface NodeKeyInfo extends PublicKeyEntry {
  */
 /** How long the active key read from the database is used before it is read again (see `active`). */
 export const ACTIVE_KEY_MAX_AGE_MS = 250;
+/** Past this age the key is not used while it is read again: the caller waits for the read (see `active`). */
+export const ACTIVE_KEY_STALE_MS = 60_000;
 
 export class SqlNodeKeyStore {
   readonly #privateKeys = new Map<string, CryptoKey>();
@@ -26,13 +28,15 @@ export class SqlNodeKeyStore {
   // Bumped by every rotation here: a read that started before it must not bring the old key back.
   #generation = 0;
   readonly #maxAgeMs: number;
+  readonly #staleMs: number;
   readonly #now: () => number;
   constructor(
     private readonly db: Kysely<DB>,
     private readonly sealer: Sealer,
-    opts: { activeKeyMaxAgeMs?: number; now?: () => number } = {},
+    opts: { activeKeyMaxAgeMs?: number; activeKeyStaleMs?: number; now?: () => number } = {},
   ) {
     this.#maxAgeMs = opts.activeKeyMaxAgeMs ?? ACTIVE_KEY_MAX_AGE_MS;
+    this.#staleMs = Math.max(this.#maxAgeMs, opts.activeKeyStaleMs ?? ACTIVE_KEY_STALE_MS);
     this.#now = opts.now ?? (() => performance.now());
   }
 
@@ -64,14 +68,27 @@ export class SqlNodeKeyStore {
 
   /**
    * The active key. A rotation by this process takes effect at once; one by another process sharing the database
-   * within ACTIVE_KEY_MAX_AGE_MS, after which the key is read again (one read shared by concurrent callers). Until
-   * then this process may sign with the key just retired, which stays published in the DID document, so what it
-   * signs still verifies: the short delay spares a database round trip for every token and signature.
+   * on the first use after ACTIVE_KEY_MAX_AGE_MS: that use starts a new read (one read shared by concurrent
+   * callers) and, when the copy is not older than ACTIVE_KEY_STALE_MS, signs with the copy meanwhile instead of
+   * waiting; the uses after the read sign with what it found. Until then this process may sign with the key just
+   * retired, which stays published in the DID document, so what it signs still verifies. Neither a busy node (every
+   * token and signature) nor one used now and then (the first message after a pause) waits for a database round
+   * trip to sign.
    */
   async active(): Promise<{ kid: string; privateKey: CryptoKey }> {
     const known = this.#active;
-    if (known && this.#now() - known.readAt < this.#maxAgeMs) return known;
-    if (this.#reading) return this.#reading;
+    const age = known ? this.#now() - known.readAt : Infinity;
+    if (known && age < this.#maxAgeMs) return known;
+    const reading = this.#reading ?? this.#startReading();
+    if (known && age < this.#staleMs) {
+      // Its failure is the next waiting caller's to see (a database down for a minute).
+      reading.catch(() => undefined);
+      return known;
+    }
+    return reading;
+  }
+
+  #startReading(): Promise<{ kid: string; privateKey: CryptoKey }> {
     const reading = this.#readActive().finally(() => {
       if (this.#reading === reading) this.#reading = undefined;
     });
