@@ -43,6 +43,14 @@ describe('data plane transfer tokens', () => {
     assert.deepEqual([ended?.side, ended?.m.bytes, ended?.m.complete], ['provider', 17, true]);
   });
 
+  it('passes the agreement a token names to the gate, and none for a token that names none', async () => {
+    const named = await p.plane.issuePullAddress({ transferId: 't2', consumerDid: CONSUMER, agreementId: 'urn:uuid:agreement-2' });
+    const before = p.gate.agreementHints.length;
+    assert.equal((await get('t2', `Bearer ${named.endpointProperties[0]!.value}`)).status, 200);
+    assert.equal((await get('t2', `Bearer ${await tokenOf('t2')}`)).status, 200);
+    assert.deepEqual(p.gate.agreementHints.slice(before), ['urn:uuid:agreement-2', undefined]);
+  });
+
   it('answers 401 without a token, with a malformed one, an expired one, a foreign one, and one for another transfer', async () => {
     await problem(await get('t1'), 401, 'DS_AUTH_MISSING_CREDENTIALS');
     await problem(await get('t1', 'Basic abc'), 401, 'DS_AUTH_INVALID_TOKEN');

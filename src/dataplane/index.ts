@@ -43,7 +43,8 @@ export interface DataPlaneDeps {
 
 export interface DataPlane {
   routes(app: App): Promise<void>;
-  issuePullAddress(input: { transferId: string; consumerDid: string }): Promise<DataAddress>;
+  /** `agreementId`: the transfer's, carried in the token so that the gate can check it while it reads the transfer. */
+  issuePullAddress(input: { transferId: string; consumerDid: string; agreementId?: string }): Promise<DataAddress>;
   issuePushAddress(input: { transferId: string; providerDid: string }): Promise<DataAddress>;
   push(input: { transferId: string; source: DistributionSource; address: DataAddress; signal?: AbortSignal }): Promise<Measurement>;
   pull(input: { transferId: string; address: DataAddress; destination: DataDestination; signal?: AbortSignal }): Promise<Measurement>;
@@ -84,7 +85,7 @@ export function createDataPlane(deps: DataPlaneDeps): DataPlane {
       await app.register(dataRoutes({ clock: deps.clock, logger: deps.logger, tokens, gate, streams, registry, pending }));
       await app.register(connectionRoutes({ db: deps.db, store, clock: deps.clock, audit: deps.audit }));
     },
-    issuePullAddress: ({ transferId, consumerDid }) => tokens.issue(transferId, consumerDid, 'pull', `${publicUrl()}/dataplane/pull/${segment(transferId)}`),
+    issuePullAddress: ({ transferId, consumerDid, agreementId }) => tokens.issue(transferId, consumerDid, 'pull', `${publicUrl()}/dataplane/pull/${segment(transferId)}`, agreementId),
     issuePushAddress: ({ transferId, providerDid }) => tokens.issue(transferId, providerDid, 'push', `${publicUrl()}/dataplane/push/${segment(transferId)}`),
     push: (input) => client.push(input),
     pull: (input) => client.pull(input),

@@ -192,7 +192,7 @@ export async function buildNode(opts: NodeOptions): Promise<DasesNode> {
     // control plane on every request (the gate is bound once both exist), usage control decides with atomic
     // counters, and both nodes sign a receipt of every completed exchange into their logs.
     const gate: TransferGate = {
-      authorizePull: (id, did) => transfers.gate.authorizePull(id, did),
+      authorizePull: (id, did, agreementId) => transfers.gate.authorizePull(id, did, agreementId),
       authorizePush: (id, did) => transfers.gate.authorizePush(id, did),
       streamEnded: (id, side, m) => transfers.gate.streamEnded(id, side, m),
     };

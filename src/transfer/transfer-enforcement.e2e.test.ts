@@ -84,4 +84,21 @@ forEachEngine('transfer enforcement: usage denials, the policy monitor, the gate
     const ok = await p.transfers.gate.authorizePull(cv.providerPid, c.did);
     assert.deepEqual([ok.source.type, ok.finite], ['rest', true]);
   });
+
+  it('judges a pull by the agreement of the transfer it reads, whatever agreement the token names', async () => {
+    // Two finite transfers (checked on each request, not by the monitor), one of them under a revoked contract.
+    const offers = await Promise.all(['kept', 'revoked'].map((path) => publishDataset(p, [{ format: 'HttpData-PULL', source: { type: 'rest', url: `${apiUrl}/${path}` } }])));
+    const [kept, revoked] = await Promise.all(offers.map((o) => negotiate(c, p, o)));
+    const [tk, tr] = await Promise.all([kept!, revoked!].map(async (a) => until(c, (await start(a)).body.id, 'STARTED')));
+    const token = await c.api('GET', `/api/v1/transfers/${e(tk.id)}/data-address`);
+    const claims = JSON.parse(Buffer.from(String(token.body.endpointProperties[0].value).split('.')[1] ?? '', 'base64url').toString()) as { agr?: string };
+    assert.equal(claims.agr, kept, 'the pull token names the transfer\'s agreement');
+    const a = (await p.negotiation.agreement(revoked!))!;
+    const contract = p.contracts.bilateralFromAgreement({ agreement: a.policy, providerDid: p.did, consumerDid: c.did, offerId: offers[1]!.offerId }) as { id: string };
+    await p.contracts.revoke(contract.id, 'ended early');
+    const ok = await p.transfers.gate.authorizePull(tk.providerPid, c.did, revoked);
+    assert.equal(ok.source.type, 'rest', 'a revoked agreement named by the token does not refuse a transfer under an active one');
+    await assert.rejects(p.transfers.gate.authorizePull(tr.providerPid, c.did, kept), (x: { code?: string }) => /CONTRACT/.test(x.code ?? ''), 'an active agreement named by the token does not admit a transfer under a revoked one');
+    assert.equal((await until(p, tr.providerPid, 'TERMINATED')).code, 'dases:contract-revoked');
+  });
 });

@@ -32,7 +32,8 @@ export interface Measurement {
 
 /** Implemented by the transfer context: the policy enforcement point, asked on every data-plane request. */
 export interface TransferGate {
-  authorizePull(transferId: string, callerDid: string): Promise<{ source: DistributionSource; finite: boolean; mediaType?: string }>;
+  /** `agreementId`: what the caller's token (signed by this node) says the transfer's agreement is; a hint, checked. */
+  authorizePull(transferId: string, callerDid: string, agreementId?: string): Promise<{ source: DistributionSource; finite: boolean; mediaType?: string }>;
   authorizePush(transferId: string, callerDid: string): Promise<{ destination: DataDestination }>;
   streamEnded(transferId: string, side: 'provider' | 'consumer', m: Measurement): Promise<void>;
 }

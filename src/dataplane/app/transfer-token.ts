@@ -15,18 +15,27 @@ export interface TokenDeps {
 
 const HTTP_ENDPOINT = 'https://w3id.org/idsa/v4.1/HTTP' as const;
 
+/** What a valid token says: its counterparty, and the agreement of its transfer when it was issued with one. */
+export interface TokenClaims {
+  subject: string;
+  agreementId?: string;
+}
+
 /**
  * Transfer tokens are JWTs signed by this node for this node (iss = aud = our DID): only our own data plane
  * accepts them, for one transfer (`tid`), one counterparty (`sub`) and one use, until `exp`. Verification looks the
- * key up by `kid`, so a token signed before a key rotation stays valid until it expires.
+ * key up by `kid`, so a token signed before a key rotation stays valid until it expires. A token may also name the
+ * transfer's agreement (`agr`): the gate then starts the agreement's checks beside its read of the transfer, and
+ * still judges by the transfer it read.
  */
 export function createTransferTokens(deps: TokenDeps) {
   const { did, signer, clock, ids } = deps;
   const keyCache = new Map<string, CryptoKey>();
   return {
-    async issue(transferId: string, subject: string, use: TokenUse, endpoint: string): Promise<DataAddress> {
+    async issue(transferId: string, subject: string, use: TokenUse, endpoint: string, agreementId?: string): Promise<DataAddress> {
       const iat = Math.floor(clock.now().getTime() / 1000);
-      const token = await signer.sign({ iss: did, aud: did, sub: subject, tid: transferId, use, jti: ids.uuid(), iat, exp: iat + deps.ttlSeconds }, 'JWT');
+      const claims = { iss: did, aud: did, sub: subject, tid: transferId, use, ...(agreementId !== undefined ? { agr: agreementId } : {}), jti: ids.uuid(), iat, exp: iat + deps.ttlSeconds };
+      const token = await signer.sign(claims, 'JWT');
       return {
         '@type': 'DataAddress',
         endpointType: HTTP_ENDPOINT,
@@ -38,8 +47,8 @@ export function createTransferTokens(deps: TokenDeps) {
       };
     },
 
-    /** The subject DID of a valid token for this transfer and use; otherwise a 401 AppError naming the header. */
-    async verify(authorization: string | undefined, transferId: string, use: TokenUse): Promise<string> {
+    /** The claims of a valid token for this transfer and use; otherwise a 401 AppError naming the header. */
+    async verify(authorization: string | undefined, transferId: string, use: TokenUse): Promise<TokenClaims> {
       const fail = (code: 'DS_AUTH_MISSING_CREDENTIALS' | 'DS_AUTH_INVALID_TOKEN' | 'DS_AUTH_TOKEN_EXPIRED' | 'DS_AUTH_WRONG_AUDIENCE' | 'DS_DATAPLANE_TOKEN_MISMATCH', message: string) =>
         new AppError(code, `transfer token: ${message}`, [{ path: '/headers/authorization', message }]);
       if (!authorization) throw fail('DS_AUTH_MISSING_CREDENTIALS', 'Authorization: Bearer <transfer token> is required');
@@ -75,7 +84,7 @@ export function createTransferTokens(deps: TokenDeps) {
       if (payload.iss !== did || !aud.includes(did)) throw fail('DS_AUTH_WRONG_AUDIENCE', 'addressed to another data plane');
       if (payload.tid !== transferId) throw fail('DS_DATAPLANE_TOKEN_MISMATCH', 'issued for another transfer');
       if (payload.use !== use) throw fail('DS_DATAPLANE_TOKEN_MISMATCH', `not a ${use} token`);
-      return payload.sub as string;
+      return { subject: payload.sub as string, ...(typeof payload.agr === 'string' ? { agreementId: payload.agr } : {}) };
     },
   };
 }

@@ -40,8 +40,8 @@ export function dataRoutes(deps: DataRouteDeps) {
 
   async function serve(req: PullRequest, reply: FastifyReply) {
     const transferId = req.params.transferId;
-    const subject = await tokens.verify(req.headers.authorization, transferId, 'pull');
-    const grant = await deps.gate().authorizePull(transferId, subject);
+    const { subject, agreementId } = await tokens.verify(req.headers.authorization, transferId, 'pull');
+    const grant = await deps.gate().authorizePull(transferId, subject, agreementId);
     const subpath = req.params['*'];
     const proxy = grant.source.type === 'rest' && grant.source.api === true;
     if (subpath !== undefined && subpath !== '' && !proxy) throw new AppError('DS_HTTP_NOT_FOUND', 'this transfer serves one content, not an API', [{ path: '/params/*', message: 'no subpaths' }]);
@@ -104,7 +104,7 @@ export function dataRoutes(deps: DataRouteDeps) {
       schema: { tags, summary: 'Receive the data of a push transfer into its destination', params: PullParams, headers: DataHeaders, response: { 200: PushAnswer } },
       handler: async (req, reply) => {
         const { transferId } = req.params;
-        const subject = await tokens.verify(req.headers.authorization, transferId, 'push');
+        const { subject } = await tokens.verify(req.headers.authorization, transferId, 'push');
         const { destination } = await deps.gate().authorizePush(transferId, subject);
         const track = registry.track(transferId);
         const meter = new Meter(now());

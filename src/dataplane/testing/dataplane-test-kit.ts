@@ -46,9 +46,12 @@ export class TestGate implements TransferGate {
   /** Refuses every request from now on (the policy lapsed, the contract was revoked). */
   denial: AppError | undefined;
   requests = 0;
+  /** The agreement each pull's token named (undefined: none), in order. */
+  readonly agreementHints: Array<string | undefined> = [];
 
-  async authorizePull(transferId: string, callerDid: string) {
+  async authorizePull(transferId: string, callerDid: string, agreementId?: string) {
     this.requests++;
+    this.agreementHints.push(agreementId);
     if (this.denial) throw this.denial;
     const g = this.pulls.get(transferId);
     if (!g || g.consumer !== callerDid) throw new AppError('DS_AUTH_WRONG_AUDIENCE', 'not your transfer');

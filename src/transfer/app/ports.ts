@@ -44,11 +44,15 @@ export type UsageDenial = { code: string; status: number; reason: string };
 export interface UsagePort {
   /**
    * The gate's reads started now (the dataset's flags from `dataset`, our own read, shared); `consume` decides and
-   * consumes one use atomically, or throws the denial.
+   * consumes one use atomically, or throws the denial; `check` decides as `recheck`, consuming nothing.
    */
-  admitTransfer(input: { agreementId: string; consumerDid: string; dataset?: Promise<{ containsPersonalData: boolean } | undefined> }): Promise<{ consume(input: { transferId: string; consented?: boolean }): Promise<void> }>;
-  recheck(input: { agreementId: string; consumerDid: string; consented?: boolean }): Promise<{ ok: true } | ({ ok: false } & UsageDenial)>;
+  admitTransfer(input: { agreementId: string; consumerDid: string; dataset?: Promise<{ containsPersonalData: boolean } | undefined> }): Promise<{
+    consume(input: { transferId: string; consented?: boolean }): Promise<void>;
+    check(input: { consented?: boolean }): Promise<Verdict>;
+  }>;
+  recheck(input: { agreementId: string; consumerDid: string; consented?: boolean }): Promise<Verdict>;
 }
+type Verdict = { ok: true } | ({ ok: false } & UsageDenial);
 
 /**
  * src/consent, provider side: the consent token of a transfer request checked (intermediary's signature, audience,
@@ -96,7 +100,7 @@ export interface ReceiptsPort {
 
 /** src/dataplane: the streaming data plane (only what the control plane calls). */
 export interface DataPlanePort {
-  issuePullAddress(input: { transferId: string; consumerDid: string }): Promise<DataAddress>;
+  issuePullAddress(input: { transferId: string; consumerDid: string; agreementId?: string }): Promise<DataAddress>;
   issuePushAddress(input: { transferId: string; providerDid: string }): Promise<DataAddress>;
   push(input: { transferId: string; source: DistributionSource; address: DataAddress; signal?: AbortSignal }): Promise<Measurement>;
   pull(input: { transferId: string; address: DataAddress; destination: DataDestination; signal?: AbortSignal }): Promise<Measurement>;
@@ -107,7 +111,8 @@ export interface DataPlanePort {
 
 /** What the data plane asks the control plane on every request (implemented here, handed to the data plane). */
 export interface TransferGate {
-  authorizePull(transferId: string, callerDid: string): Promise<{ source: DistributionSource; finite: boolean; mediaType?: string }>;
+  /** `agreementId`: what the caller's token (signed by this node) says the transfer's agreement is; a hint, checked. */
+  authorizePull(transferId: string, callerDid: string, agreementId?: string): Promise<{ source: DistributionSource; finite: boolean; mediaType?: string }>;
   authorizePush(transferId: string, callerDid: string): Promise<{ destination: DataDestination }>;
   streamEnded(transferId: string, side: 'provider' | 'consumer', m: Measurement): Promise<void>;
 }

@@ -52,7 +52,7 @@ async function consentFor(ctx: TransferContext, body: Record<string, unknown>, c
 
 /** The start of a transfer (first start or the answer to a resumption): pull gets a fresh DataAddress, push its job. */
 async function startStep(ctx: TransferContext, t: Transfer, by: 'auto' | 'operator', note?: string): Promise<Step> {
-  const address = isPush(t.format) ? undefined : await ctx.dataPlane.issuePullAddress({ transferId: t.id, consumerDid: t.counterpartyDid });
+  const address = isPush(t.format) ? undefined : await ctx.dataPlane.issuePullAddress({ transferId: t.id, consumerDid: t.counterpartyDid, agreementId: t.agreementId });
   const next = must(advance(t, 'start', out(ctx, by, note), isPush(t.format) ? { job: 'push' } : {}), t, by === 'operator' ? 'operator' : 'message');
   return { next, sends: [send(next, 'start', startMessage(pidsOf(next), address))], ...(isPush(t.format) ? { after: () => ctx.jobs.kick(t.id) } : {}) };
 }

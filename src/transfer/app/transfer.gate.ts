@@ -25,12 +25,17 @@ export function createGate(ctx: TransferContext): TransferGate {
   }
 
   return {
-    async authorizePull(id, caller) {
+    async authorizePull(id, caller, agreementId) {
+      // The token names the agreement (we signed it): its reads start beside the transfer's, judged once it is read.
+      const early = agreementId === undefined ? undefined : ctx.usage.admitTransfer({ agreementId, consumerDid: caller });
+      early?.catch(() => undefined);
       const t = await own(id, caller, 'provider');
       mustBeRunning(t);
       if (!t.source) throw new AppError('DS_TRANSFER_ENDED', `transfer ${id} has nothing to stream`);
       const lapse = await consentLapse(ctx, t);
-      const verdict = lapse ? { ok: false as const, ...lapse } : await ctx.usage.recheck({ agreementId: t.agreementId, consumerDid: caller, consented: t.consent !== undefined });
+      // Only what was read for this transfer's own agreement counts (a token of another issue names none, or another).
+      const admission = early && agreementId === t.agreementId ? early : ctx.usage.admitTransfer({ agreementId: t.agreementId, consumerDid: caller });
+      const verdict = lapse ? { ok: false as const, ...lapse } : await (await admission).check({ consented: t.consent !== undefined });
       if (!verdict.ok) {
         await ctx.runner.change(t, (c) => (c.state === 'STARTED' || c.state === 'SUSPENDED' ? terminateStep(ctx, c, { code: lapseCode(verdict), reason: verdict.reason, by: 'auto', actor: 'message' }) : undefined));
         throw denialError(verdict);

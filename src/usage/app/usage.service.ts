@@ -40,9 +40,13 @@ export interface Usage {
   usesOf(agreementId: string): Promise<number>;
 }
 
-/** A transfer admitted by the reads of the gate, not yet decided: `consume` decides now and consumes one use. */
+/**
+ * A transfer admitted by the reads of the gate, not yet decided: `consume` decides now and consumes one use (a
+ * transfer starting); `check` decides as `recheck` does, consuming nothing (a running transfer's data request).
+ */
 export interface TransferAdmission {
   consume(input: { transferId: string; consented?: boolean }): Promise<void>;
+  check(input: { consented?: boolean }): Promise<{ ok: true } | ({ ok: false } & UsageDenial)>;
 }
 
 interface Compiled {
@@ -150,6 +154,15 @@ export function createUsage(deps: UsageDeps): Usage {
     throw new AppError('DS_USAGE_CONFLICT', `the use counter of agreement ${agreementId} kept changing; try again`);
   }
 
+  /** A running transfer's own use is already counted: it is judged as the use it was, not as one more. */
+  async function check(g: Gate): Promise<{ ok: true } | ({ ok: false } & UsageDenial)> {
+    if (!g.ok) return { ok: false, ...g.denial };
+    // The counter is read only for policies that count (this runs on every data-plane request).
+    const used = g.policy.counted ? Math.max(0, (await counters.uses(g.agreement.agreementId)) - 1) : 0;
+    const denied = decide(g.agreement, g.policy, used);
+    return denied ? { ok: false, ...denied } : { ok: true };
+  }
+
   return {
     async authorizeTransfer({ agreementId, consumerDid, transferId, consented }) {
       return consume(judged(await read(agreementId, consumerDid), consented === true), transferId);
@@ -159,17 +172,11 @@ export function createUsage(deps: UsageDeps): Usage {
       // Awaited by the read below, maybe only after the agreement's lookup: a failure is not unhandled meanwhile.
       dataset?.catch(() => undefined);
       const r = await read(agreementId, consumerDid, dataset);
-      return { consume: ({ transferId, consented }) => consume(judged(r, consented === true), transferId) };
+      return { consume: ({ transferId, consented }) => consume(judged(r, consented === true), transferId), check: ({ consented }) => check(judged(r, consented === true)) };
     },
 
     async recheck({ agreementId, consumerDid, consented }) {
-      const g = judged(await read(agreementId, consumerDid), consented === true);
-      if (!g.ok) return { ok: false, ...g.denial };
-      // A running transfer's own use is already counted: it is judged as the use it was, not as one more. The
-      // counter is read only for policies that count (this runs on every data-plane request).
-      const used = g.policy.counted ? Math.max(0, (await counters.uses(agreementId)) - 1) : 0;
-      const denied = decide(g.agreement, g.policy, used);
-      return denied ? { ok: false, ...denied } : { ok: true };
+      return check(judged(await read(agreementId, consumerDid), consented === true));
     },
 
     usesOf: (agreementId) => counters.uses(agreementId),
