@@ -3,7 +3,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AppError, installAuth, type RouteEntry, sendProblem, toAppError, validatorCompiler, type Authenticator, type Logger } from '../kernel/index.js';
+import { AppError, createSchemaCompilers, installAuth, type RouteEntry, sendProblem, toAppError, type Authenticator, type Logger } from '../kernel/index.js';
 import { createMetrics, type Metrics } from './metrics.js';
 
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
@@ -20,7 +20,8 @@ export interface HttpAppOptions {
  * The HTTP shell every node (and every HTTP test) uses: strict validation, problem+json errors, authentication
  * declared per route, metrics and the OpenAPI document. Contexts register their routes as plugins on it.
  */
-export async function createHttpApp(opts: HttpAppOptions): Promise<{ app: App; metrics: Metrics; routes: RouteEntry[] }> {
+export async function createHttpApp(opts: HttpAppOptions): Promise<{ app: App; metrics: Metrics; routes: RouteEntry[]; compileSchemas: () => number }> {
+  const compilers = createSchemaCompilers();
   const app = Fastify({
     loggerInstance: opts.logger,
     bodyLimit: opts.bodyLimit,
@@ -28,8 +29,10 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<{ app: App; m
     pluginTimeout: 60_000,
     ajv: { customOptions: { removeAdditional: false } },
     routerOptions: { ignoreTrailingSlash: true },
+    // Each route's validators and serializers are compiled on first use (see createSchemaCompilers).
+    schemaController: { compilersFactory: { buildSerializer: compilers.buildSerializer } },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
-  app.setValidatorCompiler(validatorCompiler);
+  app.setValidatorCompiler(compilers.validatorCompiler);
   app.addContentTypeParser(['application/ld+json', 'application/problem+json'], { parseAs: 'string' }, (req, body, done) => {
     try {
       done(null, body === '' ? undefined : JSON.parse(body as string));
@@ -65,5 +68,5 @@ export async function createHttpApp(opts: HttpAppOptions): Promise<{ app: App; m
 
   app.setErrorHandler((error, request, reply) => sendProblem(reply, toAppError(error, request)));
   app.setNotFoundHandler((request, reply) => sendProblem(reply, new AppError('DS_HTTP_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)));
-  return { app, metrics, routes };
+  return { app, metrics, routes, compileSchemas: compilers.compileAll };
 }

@@ -38,6 +38,8 @@ export interface DasesNode {
   app: App;
   /** Every route with the authentication it declares (the authorisation test walks it). */
   routes: RouteEntry[];
+  /** Compiles now the validators and serializers that routes otherwise compile on their first request; how many. */
+  compileSchemas(): number;
   config: Config;
   did: string;
   identity: Identity;
@@ -165,7 +167,7 @@ export async function buildNode(opts: NodeOptions): Promise<DasesNode> {
     // The person's rights: exchanges reported by the parties, the export, erasure requests and their answers.
     const rights = createRights({ db, clock, ids, logger, node, intermediary, signer: identity.signer, resolver: identity.resolver, ledger, outbox, participants: participants.directory, people, consents: consent });
 
-    const { app, metrics, routes } = await createHttpApp({
+    const { app, metrics, routes, compileSchemas } = await createHttpApp({
       logger,
       bodyLimit: config.bodyLimit,
       authenticator: { ...identity.authenticatorFor(participants.directory), person: (token) => people.authenticate(token), lrsClient: (key, secret) => lrs.authenticate(key, secret) },
@@ -262,6 +264,7 @@ export async function buildNode(opts: NodeOptions): Promise<DasesNode> {
     return {
       app,
       routes,
+      compileSchemas,
       config,
       did: identity.did,
       identity,

@@ -34,6 +34,13 @@ describe('system routes', () => {
     assert.match(res.body, /dases_process_cpu_seconds_total/);
   });
 
+  it('compiles every route\'s validators and response serializers (on first use when serving; all at once here)', () => {
+    assert.ok(node.routes.length > 100);
+    // At least a validator or serializer per route was left for its first request (one was served above).
+    assert.ok(node.compileSchemas() > node.routes.length, 'compiled at start');
+    assert.equal(node.compileSchemas(), 0, 'nothing is left to compile');
+  });
+
   it('publishes an OpenAPI 3.1 document of every route, with their security schemes, and its UI', async () => {
     const doc = (await node.app.inject({ method: 'GET', url: '/docs/json' })).json();
     assert.equal(doc.openapi, '3.1.0');

@@ -1,5 +1,5 @@
 import './fastify-types.js';
-export { validatorCompiler } from './validation.js';
+export { createSchemaCompilers, type SchemaCompilers } from './validation.js';
 export { readLimited } from './read-limited.js';
 export { nodeCall, type NodeCallOptions } from './node-call.js';
 export { cookieValue, installAuth, participantDidOf, personIdOf, PUBLIC_PREFIXES, type Authenticator, type RouteEntry } from './auth.js';
