@@ -28,10 +28,31 @@ forEachEngine('SqlExchangeReceiptStore', (engine) => {
     assert.deepEqual([again.role, again.agreement_id, again.dataset_id, again.own_entry_index, again.document, again.measurement], ['provider', 'urn:ag:1', 'urn:ds:1', 7, doc(1), { bytes: 1 }]);
   });
 
+  it('lock holds the row until commit: a second locker waits and sees what the first wrote', async () => {
+    await database.db.transaction().execute((tx) => store.lock(tx, 'p-9', 'consumer', at(1)));
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let locked!: () => void;
+    const first = new Promise<void>((r) => (locked = r));
+    const writer = database.db.transaction().execute(async (tx) => {
+      await store.lock(tx, 'p-9', 'consumer', at(2));
+      locked();
+      await held;
+      await store.update(tx, 'p-9', { measured: true }, at(2));
+    });
+    await first;
+    const reader = database.db.transaction().execute((tx) => store.lock(tx, 'p-9', 'consumer', at(3)));
+    await new Promise((r) => setTimeout(r, 50));
+    release();
+    await writer;
+    const seen = await reader;
+    assert.deepEqual([seen.measured, seen.role, seen.created_at.getTime()], [true, 'consumer', at(1).getTime()], 'the waiting locker read the row after the first commit, unchanged by its own lock');
+  });
+
   it('marks a due message sent exactly once (compare-and-set)', async () => {
-    const first = await database.db.transaction().execute((tx) => store.markSent(tx, 'p-1', { providerJws: 'jws-1' }, at(3)));
-    const second = await database.db.transaction().execute((tx) => store.markSent(tx, 'p-1', { providerJws: 'jws-2' }, at(4)));
-    assert.deepEqual([first, second], [true, false]);
+    const first = await store.markSentStatement(database.db, 'p-1', { providerJws: 'jws-1' }, at(3)).execute();
+    const second = await store.markSentStatement(database.db, 'p-1', { providerJws: 'jws-2' }, at(4)).execute();
+    assert.deepEqual([first, second], [[{ transfer_id: 'p-1' }], []]);
     const row = await store.get('p-1');
     assert.deepEqual([row?.outgoing, row?.provider_jws], ['sent', 'jws-1']);
   });

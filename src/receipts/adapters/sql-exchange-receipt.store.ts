@@ -54,29 +54,35 @@ export class SqlExchangeReceiptStore {
     return tx.selectFrom('exchange_receipts').selectAll().where('transfer_id', '=', transferId).executeTakeFirst();
   }
 
-  /** Creates the row if missing (`role`, pending), then locks it for the rest of `tx`: both events of a consumer meet here. */
+  /**
+   * Creates the row if missing (`role`, pending) and locks it for the rest of `tx`, in one statement: an existing
+   * row is "updated" to itself, which takes its row lock as `for update` would and returns it unchanged. Both
+   * events of a consumer meet here.
+   */
   async lock(tx: Kysely<DB>, transferId: string, role: ExchangeRow['role'], now: Date): Promise<ExchangeRow> {
-    await tx
+    return tx
       .insertInto('exchange_receipts')
       .values({ transfer_id: transferId, role, status: 'pending', created_at: now, updated_at: now })
-      .onConflict((oc) => oc.column('transfer_id').doNothing())
-      .execute();
-    return tx.selectFrom('exchange_receipts').selectAll().where('transfer_id', '=', transferId).forUpdate().executeTakeFirstOrThrow();
+      .onConflict((oc) => oc.column('transfer_id').doUpdateSet((eb) => ({ transfer_id: eb.ref('exchange_receipts.transfer_id') })))
+      .returningAll()
+      .executeTakeFirstOrThrow();
   }
 
   async update(tx: Kysely<DB>, transferId: string, patch: ExchangePatch, now: Date): Promise<void> {
     await tx.updateTable('exchange_receipts').set({ ...columns(patch), updated_at: now }).where('transfer_id', '=', transferId).execute();
   }
 
-  /** Applies `patch` only while the row's message is still due: false when another round already sent it. */
-  async markSent(tx: Kysely<DB>, transferId: string, patch: ExchangePatch, now: Date): Promise<boolean> {
-    const r = await tx
+  /**
+   * Applies `patch` only while the row's message is still due, returning the row's id only then (another round
+   * already sent it: nothing). A statement, for the outbox to enqueue the message with it (`enqueueWith`).
+   */
+  markSentStatement(db: Kysely<DB>, transferId: string, patch: ExchangePatch, now: Date) {
+    return db
       .updateTable('exchange_receipts')
       .set({ ...columns(patch), outgoing: 'sent', updated_at: now })
       .where('transfer_id', '=', transferId)
       .where('outgoing', '=', 'due')
-      .executeTakeFirst();
-    return r.numUpdatedRows === 1n;
+      .returning('transfer_id');
   }
 
   /** Rows whose message is due and was not touched since `before` (left behind by a crash or a failed round). */

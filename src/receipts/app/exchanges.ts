@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/index.js';
 import { AppError } from '../../kernel/index.js';
-import type { ExchangeRow } from '../adapters/sql-exchange-receipt.store.js';
+import type { ExchangePatch, ExchangeRow } from '../adapters/sql-exchange-receipt.store.js';
 import { decodeReceiptJws, documentHash, receiptDocument, type ExchangeFacts, type ReceiptDocument } from '../domain/receipt-document.js';
 import type { ReceiptsContext } from './receipts.context.js';
 import type { Measurement } from './receipts.ports.js';
@@ -30,9 +30,10 @@ export function createExchanges(ctx: ReceiptsContext, sender: Sender) {
 
   /**
    * Consumer, holding both the provider's receipt and its own measurement (or null: its node saw no bytes): a
-   * dispute in the log, or its own `exchange.receipt` entry and a countersignature due to the provider.
+   * dispute in the log, or its own `exchange.receipt` entry and a countersignature due to the provider. `patch`:
+   * what the caller writes to the row too, in the same update.
    */
-  async function settle(tx: Kysely<DB>, row: ExchangeRow, measurement: StoredMeasurement | null): Promise<'due' | 'none'> {
+  async function settle(tx: Kysely<DB>, row: ExchangeRow, measurement: StoredMeasurement | null, patch: ExchangePatch): Promise<'due' | 'none'> {
     const doc = row.document as ReceiptDocument;
     const hash = row.document_hash!;
     const now = ctx.clock.now();
@@ -44,12 +45,12 @@ export function createExchanges(ctx: ReceiptsContext, sender: Sender) {
         subject: row.transfer_id,
         payload: { documentHash: hash, receipt: doc, providerSignature: row.provider_jws, measured: { bytes: measurement!.bytes, sha256: measurement!.sha256, complete: measurement!.complete }, reason: why },
       });
-      await store.update(tx, row.transfer_id, { status: 'disputed', disputeReason: why, ownEntryIndex: entry.index }, now);
+      await store.update(tx, row.transfer_id, { ...patch, status: 'disputed', disputeReason: why, ownEntryIndex: entry.index }, now);
       ctx.logger.warn({ transfer: row.transfer_id, reason: why }, 'exchange receipt disputed');
       return 'none';
     }
     const entry = await ctx.ledger.append(tx, { type: 'exchange.receipt', actor: ctx.did, subject: row.transfer_id, payload: { role: 'consumer', documentHash: hash, receipt: doc, providerSignature: row.provider_jws } });
-    await store.update(tx, row.transfer_id, { ownEntryIndex: entry.index, outgoing: 'due' }, now);
+    await store.update(tx, row.transfer_id, { ...patch, ownEntryIndex: entry.index, outgoing: 'due' }, now);
     return 'due';
   }
 
@@ -72,8 +73,10 @@ export function createExchanges(ctx: ReceiptsContext, sender: Sender) {
         const row = await store.lock(tx, transferId, 'consumer', ctx.clock.now());
         // The first report stands (TRANSFER may report again after a restart).
         if (row.role !== 'consumer' || row.measured) return 'none';
-        await store.update(tx, transferId, { measured: true, ...(measurement ? { measurement } : {}) }, ctx.clock.now());
-        return row.provider_jws ? settle(tx, row, measurement) : 'none';
+        const measured: ExchangePatch = { measured: true, ...(measurement ? { measurement } : {}) };
+        if (row.provider_jws) return settle(tx, row, measurement, measured);
+        await store.update(tx, transferId, measured, ctx.clock.now());
+        return 'none';
       });
       if (next === 'due') await sender.send(transferId);
     },
@@ -103,10 +106,13 @@ export function createExchanges(ctx: ReceiptsContext, sender: Sender) {
         if (row.document_hash !== hash) throw new AppError('DS_RECEIPT_MISMATCH', `this node holds another receipt for transfer ${transferId} (${row.document_hash})`);
         return { status: row.status, next: 'none' as const };
       }
-      await store.update(tx, transferId, { document: doc, documentHash: hash, providerJws: body.signature, providerLedgerReceipt: body.ledgerReceipt, counterpartyDid: provider }, ctx.clock.now());
-      if (!row.measured) return { status: row.status, next: 'none' as const };
+      const received: ExchangePatch = { document: doc, documentHash: hash, providerJws: body.signature, providerLedgerReceipt: body.ledgerReceipt, counterpartyDid: provider };
+      if (!row.measured) {
+        await store.update(tx, transferId, received, ctx.clock.now());
+        return { status: row.status, next: 'none' as const };
+      }
       const updated = { ...row, document: doc, document_hash: hash, provider_jws: body.signature, counterparty_did: provider };
-      const next = await settle(tx, updated, (row.measurement as StoredMeasurement | null) ?? null);
+      const next = await settle(tx, updated, (row.measurement as StoredMeasurement | null) ?? null, received);
       return { status: next === 'none' ? ('disputed' as const) : row.status, next };
     });
     if (next === 'due') await sender.send(transferId);

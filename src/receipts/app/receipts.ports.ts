@@ -25,7 +25,7 @@ export interface ReceiptsLedger {
 }
 
 /** src/outbox: messages written in the caller's transaction, delivered after commit, retried; one outcome each. */
-export type OutboxPort = Pick<Outbox, 'enqueue' | 'on'>;
+export type OutboxPort = Pick<Outbox, 'enqueueWith' | 'on'>;
 
 export interface ReceiptsDirectory {
   get(did: string): Promise<{ did: string; status: 'active' | 'suspended'; endpoints: { dsp?: string | undefined } } | undefined>;

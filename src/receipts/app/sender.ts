@@ -9,8 +9,8 @@ const LOOKS = [0, 5, 10, 20, 40, 80, 160, 320, 640, 1000, 2000, 4000];
  * Deciding happens inside a transaction (the provider's is TRANSFER's, marking the transfer COMPLETED) where we
  * can neither sign (the node key may be read from the database, which on PGlite waits for that very transaction)
  * nor know the log receipt (the entry's tree head is signed after commit). So the row is marked `outgoing = due`
- * in the transaction, and this step signs, takes the log receipt and enqueues the message in a second one; a
- * compare-and-set on `outgoing` makes sure only one round enqueues it. A sweep picks up rows a crash left due.
+ * in the transaction, and this step signs, takes the log receipt and enqueues the message in one statement with a
+ * compare-and-set on `outgoing`, so that only one round enqueues it. A sweep picks up rows a crash left due.
  */
 export function createSender(ctx: ReceiptsContext, opts: { sweepMs: number }) {
   let timer: NodeJS.Timeout | undefined;
@@ -31,10 +31,9 @@ export function createSender(ctx: ReceiptsContext, opts: { sweepMs: number }) {
       return 'done';
     }
     const patch = provider ? { providerJws: jws, providerLedgerReceipt: ledgerReceipt } : { consumerJws: jws, consumerLedgerReceipt: ledgerReceipt, status: 'countersigned' as const };
-    await ctx.db.transaction().execute(async (tx) => {
-      if (!(await ctx.store.markSent(tx, transferId, patch, ctx.clock.now()))) return;
-      await ctx.outbox.enqueue(tx, { topic: RECEIPT_TOPIC, url: `${dsp.replace(/\/+$/, '')}/receipts`, audience: row.counterparty_did!, body: { signature: jws, ledgerReceipt }, key: `receipt:${transferId}` });
-    });
+    const message = { topic: RECEIPT_TOPIC, url: `${dsp.replace(/\/+$/, '')}/receipts`, audience: row.counterparty_did, body: { signature: jws, ledgerReceipt }, key: `receipt:${transferId}` };
+    // One statement: the row marked sent and, only if this round marked it, the message enqueued.
+    await ctx.outbox.enqueueWith(ctx.db, ctx.store.markSentStatement(ctx.db, transferId, patch, ctx.clock.now()), [message]);
     return 'done';
   }
 
