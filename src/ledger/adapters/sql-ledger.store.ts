@@ -105,6 +105,16 @@ export class SqlLedgerStore implements LedgerStore {
     return r && { size: r.size, rootHash: toBuffer(r.root_hash), ts: r.ts, jws: r.jws };
   }
 
+  async stateAndNewestHead(): Promise<{ state: LedgerState; newest: StoredHead | undefined }> {
+    const r = await this.db
+      .selectFrom('ledger_state as s')
+      .leftJoinLateral((eb) => eb.selectFrom('ledger_heads').selectAll().orderBy('size', 'desc').limit(1).as('h'), (join) => join.onTrue())
+      .select(['s.size', 's.root_hash', 's.frontier', 'h.size as head_size', 'h.root_hash as head_root', 'h.ts as head_ts', 'h.jws as head_jws'])
+      .executeTakeFirstOrThrow();
+    const newest = r.head_size === null || r.head_root === null || r.head_ts === null || r.head_jws === null ? undefined : { size: r.head_size, rootHash: toBuffer(r.head_root), ts: r.head_ts, jws: r.head_jws };
+    return { state: stateOf(r), newest };
+  }
+
   async insertHead(h: StoredHead): Promise<boolean> {
     const r = await sql<{ size: number }>`insert into ledger_heads (size, root_hash, ts, jws)
       select ${h.size}, ${toBuffer(h.rootHash)}, ${h.ts}, ${h.jws}

@@ -28,7 +28,7 @@ export function createHeads(deps: { db: Kysely<DB>; store: LedgerStore; clock: C
    * that would not be the newest, so sizes and timestamps only move forward.
    */
   async function latestHead(): Promise<SignedTreeHead> {
-    const [state, newest] = await Promise.all([store.state(deps.db), store.newestHead()]);
+    const { state, newest } = await store.stateAndNewestHead();
     if (newest && newest.size >= state.size) return served(newest);
     const now = deps.clock.now();
     const ts = newest && newest.ts > now ? newest.ts : now;

@@ -96,6 +96,8 @@ export interface LedgerStore {
   entries(filter: EntryFilter): Promise<EntryRow[]>;
   entry(index: number): Promise<EntryRow | undefined>;
   newestHead(): Promise<StoredHead | undefined>;
+  /** `state` and `newestHead` in one round trip (the committed state, and the newest head stored when it was read). */
+  stateAndNewestHead(): Promise<{ state: LedgerState; newest: StoredHead | undefined }>;
   /**
    * Inserts the head unless one exists for that size, or a larger or later one exists (heads only move forward);
    * true when this head was inserted, and so is now the newest.

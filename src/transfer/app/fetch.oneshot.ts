@@ -101,8 +101,8 @@ export async function fetchData(ctx: TransferContext, input: FetchInput): Promis
   void opened.measured
     .then(async (m) => {
       if (!m.complete) return interrupted('the stream to the caller ended before all the data was read')();
-      const fresh = await ctx.store.get(t.id);
-      if (fresh) await ctx.runner.change(fresh, (c) => consumerDelivered(ctx, c, m));
+      // The row as we last saw it committed: changed meanwhile (the provider's completion), the runner reads it again.
+      await ctx.runner.change(t, (c) => consumerDelivered(ctx, c, m));
     }, (e: unknown) => interrupted(`the stream to the caller failed: ${(e as Error).message}`)())
     .catch((e: unknown) => ctx.logger.warn({ err: e, transfer: t.id }, 'one-call transfer not settled'));
   return { kind: 'stream', transfer: t, agreementId, body: opened.body, contentType: opened.contentType };
