@@ -33,7 +33,7 @@ export function createGate(ctx: TransferContext): TransferGate {
       mustBeRunning(t);
       if (!t.source) throw new AppError('DS_TRANSFER_ENDED', `transfer ${id} has nothing to stream`);
       const lapse = await consentLapse(ctx, t);
-      // Only what was read for this transfer's own agreement counts (a token of another issue names none, or another).
+      // Only what was read for this transfer's own agreement counts (an older token names none; any other is ignored).
       const admission = early && agreementId === t.agreementId ? early : ctx.usage.admitTransfer({ agreementId: t.agreementId, consumerDid: caller });
       const verdict = lapse ? { ok: false as const, ...lapse } : await (await admission).check({ consented: t.consent !== undefined });
       if (!verdict.ok) {

@@ -35,7 +35,7 @@ export interface Usage {
    */
   admitTransfer(input: { agreementId: string; consumerDid: string; dataset?: Promise<DatasetFlags | undefined> }): Promise<TransferAdmission>;
   /** The same checks without consuming a use (data-plane requests, policy monitor ticks). */
-  recheck(input: { agreementId: string; consumerDid: string; consented?: boolean }): Promise<{ ok: true } | ({ ok: false } & UsageDenial)>;
+  recheck(input: { agreementId: string; consumerDid: string; consented?: boolean }): Promise<Verdict>;
   /** Uses consumed for an agreement. */
   usesOf(agreementId: string): Promise<number>;
 }
@@ -46,8 +46,11 @@ export interface Usage {
  */
 export interface TransferAdmission {
   consume(input: { transferId: string; consented?: boolean }): Promise<void>;
-  check(input: { consented?: boolean }): Promise<{ ok: true } | ({ ok: false } & UsageDenial)>;
+  check(input: { consented?: boolean }): Promise<Verdict>;
 }
+
+/** A decision without consuming a use: permitted, or the denial. */
+type Verdict = { ok: true } | ({ ok: false } & UsageDenial);
 
 interface Compiled {
   policy: Policy;
@@ -155,7 +158,7 @@ export function createUsage(deps: UsageDeps): Usage {
   }
 
   /** A running transfer's own use is already counted: it is judged as the use it was, not as one more. */
-  async function check(g: Gate): Promise<{ ok: true } | ({ ok: false } & UsageDenial)> {
+  async function check(g: Gate): Promise<Verdict> {
     if (!g.ok) return { ok: false, ...g.denial };
     // The counter is read only for policies that count (this runs on every data-plane request).
     const used = g.policy.counted ? Math.max(0, (await counters.uses(g.agreement.agreementId)) - 1) : 0;
