@@ -46,6 +46,8 @@ export interface Ledger {
   inclusionProof(index: number, size?: number): Promise<{ index: number; size: number; leafHash: Hash; auditPath: Hash[] }>;
   consistencyProof(from: number, to: number): Promise<{ from: number; to: number; proof: Hash[] }>;
   receipt(index: number): Promise<Receipt>;
+  /** Receipts of several entries against one signed head (one signature, one read of the entries). */
+  receipts(indexes: readonly number[]): Promise<Receipt[]>;
   verify(): Promise<VerifyReport>;
   entries(filter?: LogEntryFilter): Promise<LogEntry[]>;
   routes: (app: App) => Promise<void>;
@@ -77,6 +79,7 @@ export function createLedger(deps: LedgerDeps): Ledger {
     inclusionProof: (index, size) => proofs.inclusion(index, size),
     consistencyProof: (from, to) => proofs.consistency(from, to),
     receipt: (index) => heads.receipt(index),
+    receipts: (indexes) => heads.receipts(indexes, '/indexes'),
     verify: () =>
       verifyLog({ db: deps.db, store, signer: deps.signer, did: deps.did, logger: deps.logger, now: () => performance.now(), leafSource: deps.engine === 'postgres' ? 'database' : 'text' }),
     async entries(filter = {}) {

@@ -204,6 +204,19 @@ forEachEngine('transparency log', (engine) => {
     assert.equal((await mutate((x) => (x.signer.publicKeyJwk = other.didDocument.verificationMethod[0]!.publicKeyJwk as never))).ok, false, 'another key');
     await assert.rejects(log.receipt(100_000), (e: { code: string; errors: Array<{ path: string }> }) => e.code === 'DS_LEDGER_OUT_OF_RANGE' && e.errors[0]?.path === '/params/index');
   });
+  it('issues receipts of several entries against one head, in the order asked, each as its single receipt', async () => {
+    const indexes = [canonicals.length - 1, 3, 42, 3, 0];
+    const many = await log.receipts(indexes);
+    assert.deepEqual(many.map((r) => r.entry.index), indexes);
+    assert.equal(new Set(many.map((r) => r.treeHead)).size, 1, 'one signed head for all');
+    for (const r of many) {
+      const checked = await verifyReceipt(JSON.parse(JSON.stringify(r)), { didDocument: signer.didDocument as never });
+      assert.ok(checked.ok, JSON.stringify(checked));
+      assert.deepEqual(r, await log.receipt(r.entry.index), 'the same as the single receipt against the same head');
+    }
+    assert.deepEqual(await log.receipts([]), []);
+    await assert.rejects(log.receipts([1, 100_000]), (e: { code: string; errors: Array<{ path: string; message: string }> }) => e.code === 'DS_LEDGER_OUT_OF_RANGE' && e.errors[0]?.path === '/indexes' && /100000/.test(e.errors[0].message));
+  });
   it('keeps proofs right as the log grows past the nodes and right-edge folds it has already served', async () => {
     for (const grow of [1, 2, 7, 30]) {
       const before = canonicals.length;

@@ -96,8 +96,15 @@ export class SqlLedgerStore implements LedgerStore {
     return q.orderBy('idx').limit(f.limit).execute();
   }
 
-  async entry(index: number): Promise<EntryRow | undefined> {
-    return this.db.selectFrom('ledger_entries').select(['idx', 'type', 'actor', 'subject', ISO_TS.as('ts'), 'canonical']).where('idx', '=', index).executeTakeFirst();
+  async entriesAt(indexes: readonly number[]): Promise<EntryRow[]> {
+    if (indexes.length === 0) return [];
+    if (indexes.length === 1) return this.db.selectFrom('ledger_entries').select(['idx', 'type', 'actor', 'subject', ISO_TS.as('ts'), 'canonical']).where('idx', '=', indexes[0]!).execute();
+    return this.db
+      .selectFrom('ledger_entries')
+      .select(['idx', 'type', 'actor', 'subject', ISO_TS.as('ts'), 'canonical'])
+      .where('idx', '=', sql<number>`any(${[...indexes]}::int8[])`)
+      .orderBy('idx')
+      .execute();
   }
 
   async newestHead(): Promise<StoredHead | undefined> {

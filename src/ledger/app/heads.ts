@@ -40,21 +40,36 @@ export function createHeads(deps: { db: Kysely<DB>; store: LedgerStore; clock: C
     return served((await store.newestHead())!);
   }
 
-  async function receipt(index: number): Promise<Receipt> {
+  /**
+   * Receipts of several entries against one head (the current one, signed now if needed): one signature, one read
+   * of the entries, and proofs that share their reads of the tree. `path` names the index in errors.
+   */
+  async function receipts(indexes: readonly number[], path = '/params/index'): Promise<Receipt[]> {
+    if (indexes.length === 0) return [];
     const head = await latestHead();
-    if (index >= head.size) throw outOfRange('/params/index', `must be below the log size ${head.size}`);
-    const [row, proof] = await Promise.all([store.entry(index), deps.proofs.inclusion(index, head.size)]);
-    if (!row) throw new Error(`ledger entry ${index} is missing: run dases log verify`);
+    const beyond = indexes.find((i) => i >= head.size);
+    if (beyond !== undefined) throw outOfRange(path, `must be below the log size ${head.size} (${beyond} is not)`);
+    const rows = new Map((await store.entriesAt([...new Set(indexes)])).map((r) => [r.idx, r]));
     const decoded = decodeTreeHead(head.head);
     if (!decoded.ok) throw new Error(`stored tree head of size ${head.size} is unreadable: ${decoded.reason}`);
     const key = await signer.publicKey(decoded.value.kid);
-    return {
-      entry: entryFromCanonical(row.idx, row.canonical),
-      treeHead: head.head,
-      inclusionProof: proof.auditPath.map(b64),
-      signer: { did: deps.did, kid: key.kid, publicKeyJwk: key.publicKeyJwk },
-    };
+    const out: Receipt[] = [];
+    // One after the other: the first proof reads the tree's chunks, the next ones find them cached.
+    for (const index of indexes) {
+      const row = rows.get(index);
+      if (!row) throw new Error(`ledger entry ${index} is missing: run dases log verify`);
+      const proof = await deps.proofs.inclusion(index, head.size);
+      out.push({
+        entry: entryFromCanonical(row.idx, row.canonical),
+        treeHead: head.head,
+        inclusionProof: proof.auditPath.map(b64),
+        signer: { did: deps.did, kid: key.kid, publicKeyJwk: key.publicKeyJwk },
+      });
+    }
+    return out;
   }
 
-  return { latestHead, receipt };
+  const receipt = async (index: number): Promise<Receipt> => (await receipts([index]))[0]!;
+
+  return { latestHead, receipt, receipts };
 }

@@ -94,7 +94,8 @@ export interface LedgerStore {
   /** Writes entries and nodes and moves the state to `next`; call it after lockState in the same transaction. */
   append(tx: Queryable, entries: EntryRow[], nodes: Array<NodeId & { hash: Hash }>, next: LedgerState): Promise<void>;
   entries(filter: EntryFilter): Promise<EntryRow[]>;
-  entry(index: number): Promise<EntryRow | undefined>;
+  /** The entries at these indexes that exist, in index order. */
+  entriesAt(indexes: readonly number[]): Promise<EntryRow[]>;
   newestHead(): Promise<StoredHead | undefined>;
   /** `state` and `newestHead` in one round trip (the committed state, and the newest head stored when it was read). */
   stateAndNewestHead(): Promise<{ state: LedgerState; newest: StoredHead | undefined }>;
