@@ -68,7 +68,7 @@ forEachEngine('identity store', (engine) => {
     assert.match(doc.headers['content-type'] as string, /application\/did\+json/);
     const body = doc.json();
     assert.equal(body.id, 'did:web:127.0.0.1%3A4999');
-    assert.deepEqual(body.service.map((s: { type: string }) => s.type), ['DataService', 'CatalogService', 'ParticipantCredential']);
+    assert.deepEqual(body.service.map((s: { type: string }) => s.type), ['DataService', 'CatalogService', 'ParticipantCredential', 'ExchangeReceiptService']);
     const vc = await api('GET', '/.well-known/participant.vc');
     assert.match(vc.headers['content-type'] as string, /application\/vc\+jwt/);
     const r = await identity.verifyCredential(vc.body, body);

@@ -19,7 +19,7 @@ import { apiKeyRoutes } from './http/api-keys.routes.js';
 import { identityRoutes } from './http/identity.routes.js';
 
 export { didFromUrl, didDocumentUrl, isLoopbackHost } from './domain/did-web.js';
-export { findVerificationMethod, serviceEndpoint, type DidDocument, type DidService, type VerificationMethod } from './domain/did-document.js';
+export { EXCHANGE_RECEIPT_SERVICE, findVerificationMethod, serviceEndpoint, type DidDocument, type DidService, type VerificationMethod } from './domain/did-document.js';
 export { verifyParticipantCredential, type ParticipantSubject, type ParticipantCredential } from './domain/participant-credential.js';
 export { ROLES, type Profile, type Role } from './domain/profile.js';
 export { fetchPublicDocument, type DidResolver } from './adapters/http-did.resolver.js';

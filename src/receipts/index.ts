@@ -35,10 +35,14 @@ export interface ReceiptsDeps {
   participants: ReceiptsDirectory;
   /** Milliseconds between sweeps for receipts a crash left unsent (default 5000; 0: none). */
   sweepMs?: number;
+  /** Milliseconds a receipt waits for others to leave in the same batch (default 100). */
+  batchMs?: number;
+  /** Receipts per batch at most (default 32; a full batch leaves at once). */
+  batchMax?: number;
 }
 
 export interface Receipts {
-  /** POST /dsp/receipts (auth 'dsp'), GET /api/v1/transfers/:id/receipt, GET /api/v1/agreements/:id/exchanges, GET /api/v1/datasets/:id/exchanges. */
+  /** POST /dsp/receipts and /dsp/receipts/batch (auth 'dsp'), GET /api/v1/transfers/:id/receipt, GET /api/v1/agreements/:id/exchanges, GET /api/v1/datasets/:id/exchanges. */
   routes(app: App): Promise<void>;
   /** Provider, in the transaction that marks the transfer COMPLETED: logs the receipt; signature and log receipt leave after commit. */
   providerCompleted(tx: Kysely<DB>, facts: ExchangeFacts, consumerDsp: string): Promise<void>;
@@ -54,11 +58,21 @@ export interface Receipts {
 /** Signed exchange receipts between the provider and the consumer of a transfer, kept in both transparency logs. */
 export function createReceipts(deps: ReceiptsDeps): Receipts {
   const store = new SqlExchangeReceiptStore(deps.db);
-  const ctx = { db: deps.db, clock: deps.clock, logger: deps.logger, did: deps.did, signer: deps.signer, ledger: deps.ledger, outbox: deps.outbox, participants: deps.participants, store, check: createCounterpartyCheck(deps.resolver) };
-  const sender = createSender(ctx, { sweepMs: deps.sweepMs ?? 5000 });
+  const ctx = { db: deps.db, clock: deps.clock, logger: deps.logger, did: deps.did, signer: deps.signer, resolver: deps.resolver, ledger: deps.ledger, outbox: deps.outbox, participants: deps.participants, store, check: createCounterpartyCheck(deps.resolver) };
+  const sender = createSender(ctx, { sweepMs: deps.sweepMs ?? 5000, batchMs: deps.batchMs ?? 100, batchMax: deps.batchMax ?? 32 });
   const exchanges = createExchanges(ctx, sender);
   deps.outbox.on(RECEIPT_TOPIC, async (msg, outcome) => {
-    if (!outcome.ok) deps.logger.warn({ id: msg.id, url: msg.url, status: outcome.status, error: outcome.error }, 'exchange receipt could not be delivered');
+    if (!outcome.ok) {
+      deps.logger.warn({ id: msg.id, url: msg.url, status: outcome.status, error: outcome.error }, 'exchange receipts could not be delivered');
+      return;
+    }
+    // A batch is answered item by item: the ones refused are logged (the others were taken).
+    const results = (outcome.body as { results?: unknown } | null)?.results;
+    if (Array.isArray(results)) {
+      for (const r of results as Array<{ transferId?: string; error?: { code: string; detail: string } }>) {
+        if (r.error) deps.logger.warn({ id: msg.id, url: msg.url, code: r.error.code, detail: r.error.detail }, 'exchange receipt refused by the counterparty');
+      }
+    }
   });
   return {
     routes: receiptsRoutes({ store, exchanges }),

@@ -16,6 +16,7 @@ forEachEngine('exchange receipts between two nodes', (engine) => {
   let a: ReceiptNode; // provider
   let b: ReceiptNode; // consumer
   let c: ReceiptNode; // a third participant B trusts
+  let d: ReceiptNode; // a provider to B that finds no batch service in DIDs (as a node predating it): it sends receipts one by one
   let n = 0;
   const facts = (over: Partial<ExchangeFacts> = {}): ExchangeFacts => {
     n += 1;
@@ -37,23 +38,34 @@ forEachEngine('exchange receipts between two nodes', (engine) => {
   const complete = (f: ExchangeFacts) => a.database.db.transaction().execute((tx) => a.receipts.providerCompleted(tx, f, `${b.url}/dsp`));
   const view = async (node: ReceiptNode, id: string) => (await node.receipts.get(id)) as ExchangeView;
   const api = (node: ReceiptNode, url: string, key: string | null = ADMIN) => node.app.inject({ method: 'GET', url, ...(key ? { headers: { 'x-api-key': key } } : {}) });
-  const post = async (from: ReceiptNode | null, to: ReceiptNode, body: unknown) => {
-    const res = await fetch(`${to.url}/dsp/receipts`, {
+  const post = async (from: ReceiptNode | null, to: ReceiptNode, body: unknown, path = '/dsp/receipts') => {
+    const res = await fetch(`${to.url}${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(from ? { authorization: `Bearer ${await from.identity.tokens.sign(to.did)}` } : {}) },
       body: JSON.stringify(body),
     });
-    return { status: res.status, body: (await res.json()) as { code?: string; status?: string; errors?: Array<{ path: string }>; '@type'?: string } };
+    return {
+      status: res.status,
+      body: (await res.json()) as { code?: string; status?: string; errors?: Array<{ path: string }>; '@type'?: string; results?: Array<{ transferId?: string; status?: string; error?: { code: string; status: number; detail: string } }> },
+    };
   };
 
   before(async () => {
-    [a, b, c] = await Promise.all([startReceiptNode('a', engine, clock), startReceiptNode('b', engine, clock), startReceiptNode('c', engine, clock)]);
+    // A and B wait 250 ms for a batch to fill, so that what a test does at once leaves at once.
+    [a, b, c, d] = await Promise.all([
+      startReceiptNode('a', engine, clock, { batchMs: 250 }),
+      startReceiptNode('b', engine, clock, { batchMs: 250 }),
+      startReceiptNode('c', engine, clock),
+      startReceiptNode('d', engine, clock, { seesBatchService: false }),
+    ]);
     await a.participants.add(b.did);
     await b.participants.add(a.did);
     await b.participants.add(c.did);
+    await b.participants.add(d.did);
+    await d.participants.add(b.did);
   });
   after(async () => {
-    for (const node of [a, b, c]) await node?.close();
+    for (const node of [a, b, c, d]) await node?.close();
   });
 
   it('both logs hold the receipt; each node holds the other signature and a log receipt that verifies offline', async () => {
@@ -156,6 +168,65 @@ forEachEngine('exchange receipts between two nodes', (engine) => {
     const other = await post(b, a, await countersign(receiptDocument({ ...f, bytes: 12 })));
     assert.deepEqual([other.status, other.body.code], [409, 'DS_RECEIPT_MISMATCH']);
     assert.equal((await view(a, f.transferId)).consumerSignature, undefined);
+  });
+
+  it('sends exchanges decided together in one batch each way, under one signed head per log', async () => {
+    const all = [facts(), facts(), facts()];
+    for (const f of all) await b.receipts.consumerMeasured(f.consumerPid, measured(f));
+    const [fromA, fromB] = [a.posted.length, b.posted.length];
+    await a.database.db.transaction().execute(async (tx) => {
+      for (const f of all) await a.receipts.providerCompleted(tx, f, `${b.url}/dsp`);
+    });
+    const done = await pollUntil(async () => {
+      const views = await Promise.all(all.map((f) => view(a, f.transferId)));
+      return views.every((v) => v.status === 'countersigned') ? views : undefined;
+    }, { what: 'three countersignatures' });
+    assert.deepEqual(a.posted.slice(fromA), [`${b.url}/dsp/receipts/batch`], "A's three receipts left in one message");
+    assert.deepEqual(b.posted.slice(fromB), [`${a.url}/dsp/receipts/batch`], "B's three countersignatures left in one message");
+    const heads = (key: 'providerLedgerReceipt' | 'consumerLedgerReceipt') => new Set(done.map((v) => (v[key] as { treeHead: string }).treeHead));
+    assert.equal(heads('providerLedgerReceipt').size, 1);
+    assert.equal(heads('consumerLedgerReceipt').size, 1);
+    for (const v of done) {
+      assert.equal((await verifyReceipt(v.providerLedgerReceipt, { didDocument: await a.identity.didDocument() })).ok, true);
+      assert.equal((await verifyReceipt(v.consumerLedgerReceipt, { didDocument: await b.identity.didDocument() })).ok, true);
+    }
+    for (const f of all) assert.equal((await view(b, f.consumerPid)).status, 'countersigned');
+  });
+
+  it('sends receipts one by one to a node whose DID document announces no batch service', async () => {
+    const all = [1, 2].map(() => facts({ providerDid: d.did }));
+    for (const f of all) await b.receipts.consumerMeasured(f.consumerPid, measured(f));
+    const fromD = d.posted.length;
+    await d.database.db.transaction().execute(async (tx) => {
+      for (const f of all) await d.receipts.providerCompleted(tx, f, `${b.url}/dsp`);
+    });
+    for (const f of all) await pollUntil(async () => (await view(d, f.transferId)).status === 'countersigned', { what: 'the countersignature at D' });
+    assert.deepEqual(d.posted.slice(fromD), [`${b.url}/dsp/receipts`, `${b.url}/dsp/receipts`]);
+  });
+
+  it('answers a batch item by item: taken, tampered, not its sender; refuses it whole without a token or when malformed', async () => {
+    const f = facts();
+    await complete(f);
+    const sent = await pollUntil(async () => (await view(a, f.transferId)).providerLedgerReceipt ? view(a, f.transferId) : undefined, { what: 'the receipt to leave' });
+    const message = { signature: sent.providerSignature!, ledgerReceipt: sent.providerLedgerReceipt };
+    const [h, , sig] = sent.providerSignature!.split('.');
+    const tampered = { ...message, signature: `${h}.${Buffer.from(JSON.stringify({ ...sent.receipt, bytes: 12 })).toString('base64url')}.${sig}` };
+
+    const mixed = await post(a, b, { receipts: [message, tampered] }, '/dsp/receipts/batch');
+    assert.equal(mixed.status, 200, JSON.stringify(mixed.body));
+    assert.deepEqual(mixed.body.results?.[0], { transferId: f.consumerPid, status: 'pending' }, 'taken again as before (B has not measured it)');
+    assert.deepEqual([mixed.body.results?.[1]?.error?.code, mixed.body.results?.[1]?.error?.status], ['DS_RECEIPT_INVALID', 400]);
+    assert.match(mixed.body.results![1]!.error!.detail, /^\/body\/receipts\/1\/signature: /);
+
+    const third = await post(c, b, { receipts: [message] }, '/dsp/receipts/batch');
+    assert.deepEqual([third.status, third.body.results?.[0]?.error?.code, third.body.results?.[0]?.error?.status], [200, 'DS_RECEIPT_WRONG_SENDER', 403]);
+    const anonymous = await post(null, b, { receipts: [message] }, '/dsp/receipts/batch');
+    assert.deepEqual([anonymous.status, anonymous.body.code, anonymous.body['@type']], [401, 'DS_AUTH_MISSING_CREDENTIALS', 'ReceiptError']);
+    const empty = await post(a, b, { receipts: [] }, '/dsp/receipts/batch');
+    assert.deepEqual([empty.status, empty.body.code, empty.body.errors?.[0]?.path], [400, 'DS_HTTP_VALIDATION', '/body/receipts']);
+    const extra = await post(a, b, { receipts: [{ ...message, extra: 1 }] }, '/dsp/receipts/batch');
+    assert.deepEqual([extra.status, extra.body.errors?.[0]?.path], [400, '/body/receipts/0/extra']);
+    assert.equal((await view(b, f.consumerPid)).providerSignature, sent.providerSignature, 'the receipt B holds is the one A signed');
   });
 
   it('sends receipts a crash left due once the sweep runs', async () => {

@@ -37,6 +37,9 @@ export interface PublicKeyEntry {
   retired: boolean;
 }
 
+/** The DID service through which a node takes exchange receipts in batches (`POST /dsp/receipts/batch`). */
+export const EXCHANGE_RECEIPT_SERVICE = 'ExchangeReceiptService';
+
 /**
  * The node's DID document: every key it ever used stays listed so that credentials and tokens signed before a
  * rotation still verify; only the active key is offered for authentication and assertions.
@@ -55,6 +58,7 @@ export function buildDidDocument(did: string, publicUrl: string, keys: PublicKey
       { id: `${did}#dsp`, type: 'DataService', serviceEndpoint: `${publicUrl}/.well-known/dspace-version` },
       { id: `${did}#catalog`, type: 'CatalogService', serviceEndpoint: `${publicUrl}/dsp/catalog` },
       { id: `${did}#participant-credential`, type: 'ParticipantCredential', serviceEndpoint: `${publicUrl}/.well-known/participant.vc` },
+      { id: `${did}#exchange-receipts`, type: EXCHANGE_RECEIPT_SERVICE, serviceEndpoint: `${publicUrl}/dsp/receipts/batch` },
     ],
   };
 }

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable, Updateable } from 'kysely';
+import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
 import type { DB, ExchangeReceiptsTable } from '../../db/index.js';
 import { json } from '../../db/index.js';
 import type { ReceiptDocument } from '../domain/receipt-document.js';
@@ -83,6 +83,33 @@ export class SqlExchangeReceiptStore {
       .where('transfer_id', '=', transferId)
       .where('outgoing', '=', 'due')
       .returning('transfer_id');
+  }
+
+  /** The rows of these transfers that exist. */
+  getMany(transferIds: readonly string[]): Promise<ExchangeRow[]> {
+    if (transferIds.length === 1) return this.db.selectFrom('exchange_receipts').selectAll().where('transfer_id', '=', transferIds[0]!).execute();
+    return this.db.selectFrom('exchange_receipts').selectAll().where('transfer_id', '=', sql<string>`any(${[...transferIds]}::text[])`).execute();
+  }
+
+  /**
+   * Several rows' own signature and log receipt recorded (the consumer's row countersigned), each only while its
+   * message is still due, returning the ids of the rows changed. A statement, for `enqueueWith`.
+   */
+  markSentManyStatement(db: Kysely<DB>, sent: ReadonlyArray<{ transferId: string; jws: string; ledgerReceipt: unknown }>, now: Date) {
+    const ids = sent.map((x) => x.transferId);
+    const jws = sent.map((x) => x.jws);
+    const receipts = sent.map((x) => JSON.stringify(x.ledgerReceipt));
+    return sql<{ transfer_id: string }>`
+      update exchange_receipts as r set
+        provider_jws = case when r.role = 'provider' then v.jws else r.provider_jws end,
+        provider_ledger_receipt = case when r.role = 'provider' then v.receipt else r.provider_ledger_receipt end,
+        consumer_jws = case when r.role = 'consumer' then v.jws else r.consumer_jws end,
+        consumer_ledger_receipt = case when r.role = 'consumer' then v.receipt else r.consumer_ledger_receipt end,
+        status = case when r.role = 'consumer' then 'countersigned' else r.status end,
+        outgoing = 'sent', updated_at = ${now}
+      from (select id, jws, receipt::jsonb as receipt from unnest(${ids}::text[], ${jws}::text[], ${receipts}::text[]) as u(id, jws, receipt)) as v
+      where r.transfer_id = v.id and r.outgoing = 'due'
+      returning r.transfer_id`;
   }
 
   /** Rows whose message is due and was not touched since `before` (left behind by a crash or a failed round). */

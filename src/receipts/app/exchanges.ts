@@ -1,11 +1,20 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/index.js';
-import { AppError } from '../../kernel/index.js';
+import { AppError, isAppError } from '../../kernel/index.js';
 import type { ExchangePatch, ExchangeRow } from '../adapters/sql-exchange-receipt.store.js';
 import { decodeReceiptJws, documentHash, receiptDocument, type ExchangeFacts, type ReceiptDocument } from '../domain/receipt-document.js';
 import type { ReceiptsContext } from './receipts.context.js';
 import type { Measurement } from './receipts.ports.js';
 import type { Sender } from './sender.js';
+
+/** One receipt as sent: the sender's signature and its log receipt. */
+export interface ReceiptBody {
+  signature: string;
+  ledgerReceipt: unknown;
+}
+
+/** The answer to one item of a batch. */
+export type ItemResult = { transferId: string; status: ExchangeRow['status'] } | { error: { code: string; status: number; detail: string } };
 
 interface StoredMeasurement {
   bytes: number;
@@ -64,7 +73,7 @@ export function createExchanges(ctx: ReceiptsContext, sender: Sender) {
       if (row.document_hash) return;
       const entry = await ctx.ledger.append(tx, { type: 'exchange.receipt', actor: ctx.did, subject: facts.transferId, payload: { role: 'provider', documentHash: hash, receipt: doc } });
       await store.update(tx, facts.transferId, { document: doc, documentHash: hash, counterpartyDid: facts.consumerDid, counterpartyDsp: consumerDsp, ownEntryIndex: entry.index, outgoing: 'due' }, now);
-      sender.expect(facts.transferId);
+      sender.schedule(facts.transferId);
     },
 
     async consumerMeasured(transferId: string, m: Measurement | null): Promise<void> {
@@ -78,26 +87,45 @@ export function createExchanges(ctx: ReceiptsContext, sender: Sender) {
         await store.update(tx, transferId, measured, ctx.clock.now());
         return 'none';
       });
-      if (next === 'due') await sender.send(transferId);
+      if (next === 'due') sender.schedule(transferId);
     },
 
-    /** POST /dsp/receipts from `sender`: the provider's receipt, or the consumer's countersignature. */
-    async receive(senderDid: string, body: { signature: string; ledgerReceipt: unknown }): Promise<{ transferId: string; status: ExchangeRow['status'] }> {
-      const decoded = decodeReceiptJws(body.signature);
-      if (!decoded.ok) throw new AppError('DS_RECEIPT_INVALID', `/body/signature: ${decoded.reason}`, [{ path: '/body/signature', message: decoded.reason }]);
-      const { document: claimed, kid, signer } = decoded.value;
-      if (signer !== senderDid) throw new AppError('DS_RECEIPT_WRONG_SENDER', `the receipt is signed by ${signer}, the request comes from ${senderDid}`);
-      const asConsumer = claimed.provider === senderDid && claimed.consumer === ctx.did;
-      const asProvider = claimed.consumer === senderDid && claimed.provider === ctx.did;
-      if (!asConsumer && !asProvider) throw new AppError('DS_RECEIPT_WRONG_SENDER', `the receipt is between ${claimed.provider} and ${claimed.consumer}: ${senderDid} cannot send it to ${ctx.did}`);
-      const { document, didDocument } = await ctx.check.signature(body.signature, kid, signer, '/body/signature');
-      const hash = documentHash(document);
-      await ctx.check.ledgerReceipt(body.ledgerReceipt, didDocument, hash, '/body/ledgerReceipt');
-      return asConsumer ? fromProvider(senderDid, document, hash, body) : fromConsumer(document, hash, body);
+    /** POST /dsp/receipts from `sender`: the provider's receipt, or the consumer's countersignature. `at`: the message's path. */
+    receive,
+
+    /**
+     * POST /dsp/receipts/batch: each item taken as if sent alone, and answered on its own (a refused item does not
+     * stop the others). An unexpected failure fails the batch, which the sender retries (items are idempotent).
+     */
+    async receiveMany(senderDid: string, items: readonly ReceiptBody[]): Promise<ItemResult[]> {
+      const results: ItemResult[] = [];
+      for (const [i, item] of items.entries()) {
+        try {
+          results.push(await receive(senderDid, item, `/body/receipts/${i}`));
+        } catch (e) {
+          if (!isAppError(e)) throw e;
+          results.push({ error: { code: e.code, status: e.status, detail: e.message } });
+        }
+      }
+      return results;
     },
   };
 
-  async function fromProvider(provider: string, doc: ReceiptDocument, hash: string, body: { signature: string; ledgerReceipt: unknown }) {
+  async function receive(senderDid: string, body: ReceiptBody, at = '/body'): Promise<{ transferId: string; status: ExchangeRow['status'] }> {
+    const decoded = decodeReceiptJws(body.signature);
+    if (!decoded.ok) throw new AppError('DS_RECEIPT_INVALID', `${at}/signature: ${decoded.reason}`, [{ path: `${at}/signature`, message: decoded.reason }]);
+    const { document: claimed, kid, signer } = decoded.value;
+    if (signer !== senderDid) throw new AppError('DS_RECEIPT_WRONG_SENDER', `${at}: the receipt is signed by ${signer}, the request comes from ${senderDid}`);
+    const asConsumer = claimed.provider === senderDid && claimed.consumer === ctx.did;
+    const asProvider = claimed.consumer === senderDid && claimed.provider === ctx.did;
+    if (!asConsumer && !asProvider) throw new AppError('DS_RECEIPT_WRONG_SENDER', `${at}: the receipt is between ${claimed.provider} and ${claimed.consumer}: ${senderDid} cannot send it to ${ctx.did}`);
+    const { document, didDocument } = await ctx.check.signature(body.signature, kid, signer, `${at}/signature`);
+    const hash = documentHash(document);
+    await ctx.check.ledgerReceipt(body.ledgerReceipt, didDocument, hash, `${at}/ledgerReceipt`);
+    return asConsumer ? fromProvider(senderDid, document, hash, body) : fromConsumer(document, hash, body);
+  }
+
+  async function fromProvider(provider: string, doc: ReceiptDocument, hash: string, body: ReceiptBody) {
     const transferId = doc.consumerPid;
     const { status, next } = await ctx.db.transaction().execute(async (tx) => {
       const row = await store.lock(tx, transferId, 'consumer', ctx.clock.now());
@@ -115,11 +143,11 @@ export function createExchanges(ctx: ReceiptsContext, sender: Sender) {
       const next = await settle(tx, updated, (row.measurement as StoredMeasurement | null) ?? null, received);
       return { status: next === 'none' ? ('disputed' as const) : row.status, next };
     });
-    if (next === 'due') await sender.send(transferId);
-    return { transferId, status: (await store.get(transferId))?.status ?? status };
+    if (next === 'due') sender.schedule(transferId);
+    return { transferId, status };
   }
 
-  async function fromConsumer(doc: ReceiptDocument, hash: string, body: { signature: string; ledgerReceipt: unknown }) {
+  async function fromConsumer(doc: ReceiptDocument, hash: string, body: ReceiptBody) {
     const transferId = doc.providerPid;
     const status = await ctx.db.transaction().execute(async (tx) => {
       const row = await tx.selectFrom('exchange_receipts').selectAll().where('transfer_id', '=', transferId).forUpdate().executeTakeFirst();

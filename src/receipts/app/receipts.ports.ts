@@ -1,8 +1,9 @@
 import type { JWK } from 'jose';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/index.js';
-import type { Outbox } from '../../outbox/index.js';
+import type { NewOutboxMessage, Outbox } from '../../outbox/index.js';
 export type { OutboxMessage, OutboxOutcome } from '../../outbox/index.js';
+export type NewReceiptMessage = NewOutboxMessage;
 
 /** Structural subsets of identity, the ledger, the outbox and participants (the lead wires the real ones). */
 
@@ -13,15 +14,15 @@ export interface ReceiptsSigner {
 
 /** identity.resolver (did:web, cached). */
 export interface ReceiptsResolver {
-  resolve(did: string): Promise<{ id: string; verificationMethod?: Array<{ id: string; publicKeyJwk?: JWK }> }>;
+  resolve(did: string): Promise<{ id: string; verificationMethod?: Array<{ id: string; publicKeyJwk?: JWK }>; service?: Array<{ type: string; serviceEndpoint: unknown }> }>;
   invalidate?(did: string): void;
 }
 
 /** The node's transparency log (src/ledger `Ledger`). */
 export interface ReceiptsLedger {
   append(tx: Kysely<DB>, entry: { type: string; actor: string; subject: string; payload: Record<string, unknown> }): Promise<{ index: number }>;
-  /** Entry + signed head + inclusion proof + key, verifiable offline (src/ledger `verifyReceipt`). */
-  receipt(index: number): Promise<unknown>;
+  /** Per entry: the entry + one signed head for all + its inclusion proof + key, verifiable offline (src/ledger `verifyReceipt`). */
+  receipts(indexes: readonly number[]): Promise<unknown[]>;
 }
 
 /** src/outbox: messages written in the caller's transaction, delivered after commit, retried; one outcome each. */

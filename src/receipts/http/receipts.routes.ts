@@ -2,7 +2,7 @@ import { AppError } from '../../kernel/index.js';
 import type { App } from '../../node/http-app.js';
 import type { ExchangeRow, SqlExchangeReceiptStore } from '../adapters/sql-exchange-receipt.store.js';
 import type { Exchanges } from '../app/exchanges.js';
-import { ExchangePage, ExchangeView, IdParams, PageQuery, ReceiptAnswer, ReceiptMessage, tags } from './receipts.schemas.js';
+import { ExchangePage, ExchangeView, IdParams, PageQuery, ReceiptAnswer, ReceiptBatch, ReceiptBatchAnswer, ReceiptMessage, tags } from './receipts.schemas.js';
 
 /** The API form of a row: absent values left out. */
 export function exchangeView(r: ExchangeRow): ExchangeView {
@@ -43,6 +43,22 @@ export function receiptsRoutes(deps: { store: SqlExchangeReceiptStore; exchanges
         // auth 'dsp' guarantees a participant principal; the check narrows the type.
         if (req.principal.kind !== 'participant') throw new AppError('DS_AUTH_MISSING_CREDENTIALS');
         return deps.exchanges.receive(req.principal.did, req.body);
+      },
+    );
+    app.post(
+      '/dsp/receipts/batch',
+      {
+        config: { auth: 'dsp', dspErrorType: 'ReceiptError' },
+        schema: {
+          tags,
+          summary: "Several of the counterparty's signed exchange receipts or countersignatures at once (the endpoint its DID document announces as ExchangeReceiptService); answered item by item",
+          body: ReceiptBatch,
+          response: { 200: ReceiptBatchAnswer },
+        },
+      },
+      async (req) => {
+        if (req.principal.kind !== 'participant') throw new AppError('DS_AUTH_MISSING_CREDENTIALS');
+        return { results: await deps.exchanges.receiveMany(req.principal.did, req.body.receipts) };
       },
     );
     app.get(

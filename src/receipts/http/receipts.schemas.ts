@@ -20,6 +20,20 @@ export type ReceiptMessage = Static<typeof ReceiptMessage>;
 
 export const ReceiptAnswer = Type.Object({ transferId: Type.String(), status: Type.String() });
 
+/** POST /dsp/receipts/batch: several receipts (or countersignatures) of the sender, usually under one tree head. */
+export const ReceiptBatch = Type.Object({ receipts: Type.Array(ReceiptMessage, { minItems: 1, maxItems: 100 }) }, { additionalProperties: false });
+export type ReceiptBatch = Static<typeof ReceiptBatch>;
+
+/** One answer per item, in order: taken (as ReceiptAnswer) or refused (the error's code, HTTP status and detail). */
+export const ReceiptBatchAnswer = Type.Object({
+  results: Type.Array(
+    Type.Union([
+      ReceiptAnswer,
+      Type.Object({ error: Type.Object({ code: Type.String(), status: Type.Integer(), detail: Type.String() }) }),
+    ]),
+  ),
+});
+
 export const ReceiptDocumentSchema = Type.Object({
   type: Type.Literal('dases:ExchangeReceipt'),
   agreementId: Type.String(),
