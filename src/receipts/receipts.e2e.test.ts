@@ -229,6 +229,37 @@ forEachEngine('exchange receipts between two nodes', (engine) => {
     assert.equal((await view(b, f.consumerPid)).providerSignature, sent.providerSignature, 'the receipt B holds is the one A signed');
   });
 
+  it('takes the receipts of a batch in one append, each answered on its own: settled, disputed, kept, repeated, conflicting', async () => {
+    // A signs and logs receipts itself here, so that the test decides what the batch holds.
+    const signed = async (f: ExchangeFacts) => {
+      const doc = receiptDocument(f);
+      const entry = await a.database.db.transaction().execute((tx) => a.ledger.append(tx, { type: 'exchange.receipt', actor: a.did, subject: f.transferId, payload: { role: 'provider', documentHash: documentHash(doc), receipt: doc } }));
+      return { signature: await a.identity.signer.sign(signedBytes(doc), RECEIPT_TYP), ledgerReceipt: await a.ledger.receipt(entry.index) };
+    };
+    const [settled, disputed, kept] = [facts(), facts(), facts()];
+    await b.receipts.consumerMeasured(settled.consumerPid, measured(settled));
+    await b.receipts.consumerMeasured(disputed.consumerPid, measured(disputed, { bytes: 10 }));
+    const conflicting = await signed({ ...settled, bytes: 12 });
+    const first = await signed(settled);
+    const batch = [first, await signed(disputed), await signed(kept), first, conflicting];
+    const res = await post(a, b, { receipts: batch }, '/dsp/receipts/batch');
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    const r = res.body.results!;
+    assert.deepEqual(r.slice(0, 4), [
+      { transferId: settled.consumerPid, status: 'pending' },
+      { transferId: disputed.consumerPid, status: 'disputed' },
+      { transferId: kept.consumerPid, status: 'pending' },
+      { transferId: settled.consumerPid, status: 'pending' },
+    ]);
+    assert.deepEqual([r[4]?.error?.code, r[4]?.error?.status], ['DS_RECEIPT_MISMATCH', 409]);
+    const [receiptEntry] = await b.ledger.entries({ type: 'exchange.receipt', subject: settled.consumerPid });
+    const [disputeEntry] = await b.ledger.entries({ type: 'exchange.dispute', subject: disputed.consumerPid });
+    assert.equal(disputeEntry!.index, receiptEntry!.index + 1, 'one append for both');
+    assert.equal((await view(b, kept.consumerPid)).providerSignature, batch[2]!.signature, 'kept until B measures');
+    assert.equal((await view(b, settled.consumerPid)).documentHash, documentHash(receiptDocument(settled)), 'the conflicting receipt changed nothing');
+    assert.equal((await b.ledger.entries({ type: 'exchange.receipt', subject: settled.consumerPid })).length, 1, 'the repeated one logged nothing');
+  });
+
   it('sends receipts a crash left due once the sweep runs', async () => {
     const f = facts();
     await complete(f);

@@ -68,6 +68,23 @@ export class SqlExchangeReceiptStore {
       .executeTakeFirstOrThrow();
   }
 
+  /** `lock` for several distinct transfers in one statement, by transfer id. */
+  async lockMany(tx: Kysely<DB>, transferIds: readonly string[], role: ExchangeRow['role'], now: Date): Promise<Map<string, ExchangeRow>> {
+    const rows = await tx
+      .insertInto('exchange_receipts')
+      .values(transferIds.map((id) => ({ transfer_id: id, role, status: 'pending' as const, created_at: now, updated_at: now })))
+      .onConflict((oc) => oc.column('transfer_id').doUpdateSet((eb) => ({ transfer_id: eb.ref('exchange_receipts.transfer_id') })))
+      .returningAll()
+      .execute();
+    return new Map(rows.map((r) => [r.transfer_id, r]));
+  }
+
+  /** The existing rows of these transfers, locked for the rest of `tx`, by transfer id. */
+  async lockExisting(tx: Kysely<DB>, transferIds: readonly string[]): Promise<Map<string, ExchangeRow>> {
+    const rows = await tx.selectFrom('exchange_receipts').selectAll().where('transfer_id', '=', sql<string>`any(${[...transferIds]}::text[])`).forUpdate().execute();
+    return new Map(rows.map((r) => [r.transfer_id, r]));
+  }
+
   async update(tx: Kysely<DB>, transferId: string, patch: ExchangePatch, now: Date): Promise<void> {
     await tx.updateTable('exchange_receipts').set({ ...columns(patch), updated_at: now }).where('transfer_id', '=', transferId).execute();
   }

@@ -4,7 +4,7 @@ import { AppError, isAppError } from '../../kernel/index.js';
 import type { ExchangePatch, ExchangeRow } from '../adapters/sql-exchange-receipt.store.js';
 import { decodeReceiptJws, documentHash, receiptDocument, type ExchangeFacts, type ReceiptDocument } from '../domain/receipt-document.js';
 import type { ReceiptsContext } from './receipts.context.js';
-import type { Measurement } from './receipts.ports.js';
+import type { Measurement, ReceiptsLogEntry } from './receipts.ports.js';
 import type { Sender } from './sender.js';
 
 /** One receipt as sent: the sender's signature and its log receipt. */
@@ -13,8 +13,22 @@ export interface ReceiptBody {
   ledgerReceipt: unknown;
 }
 
+type Taken = { transferId: string; status: ExchangeRow['status'] };
+type Outcome = Taken | { failure: AppError };
+
 /** The answer to one item of a batch. */
-export type ItemResult = { transferId: string; status: ExchangeRow['status'] } | { error: { code: string; status: number; detail: string } };
+export type ItemResult = Taken | { error: { code: string; status: number; detail: string } };
+
+/** A message whose signature and log receipt verified: from the provider (its receipt) or the consumer (its countersignature). */
+interface Checked {
+  fromProvider: boolean;
+  doc: ReceiptDocument;
+  hash: string;
+  body: ReceiptBody;
+  /** This node's transfer id. */
+  transferId: string;
+}
+
 
 interface StoredMeasurement {
   bytes: number;
@@ -38,29 +52,126 @@ export function createExchanges(ctx: ReceiptsContext, sender: Sender) {
   const { store } = ctx;
 
   /**
-   * Consumer, holding both the provider's receipt and its own measurement (or null: its node saw no bytes): a
-   * dispute in the log, or its own `exchange.receipt` entry and a countersignature due to the provider. `patch`:
-   * what the caller writes to the row too, in the same update.
+   * Consumer, holding both the provider's receipt and its own measurement (or null: its node saw no bytes): what to
+   * log (a dispute, or its own `exchange.receipt` entry) and write to the row (with a countersignature due).
    */
-  async function settle(tx: Kysely<DB>, row: ExchangeRow, measurement: StoredMeasurement | null, patch: ExchangePatch): Promise<'due' | 'none'> {
+  function settlement(row: ExchangeRow, measurement: StoredMeasurement | null): { entry: ReceiptsLogEntry; patch: ExchangePatch; due: boolean } {
     const doc = row.document as ReceiptDocument;
     const hash = row.document_hash!;
-    const now = ctx.clock.now();
     const why = measurement ? disagreement(doc, measurement) : undefined;
     if (why) {
-      const entry = await ctx.ledger.append(tx, {
-        type: 'exchange.dispute',
-        actor: ctx.did,
-        subject: row.transfer_id,
-        payload: { documentHash: hash, receipt: doc, providerSignature: row.provider_jws, measured: { bytes: measurement!.bytes, sha256: measurement!.sha256, complete: measurement!.complete }, reason: why },
-      });
-      await store.update(tx, row.transfer_id, { ...patch, status: 'disputed', disputeReason: why, ownEntryIndex: entry.index }, now);
       ctx.logger.warn({ transfer: row.transfer_id, reason: why }, 'exchange receipt disputed');
-      return 'none';
+      return {
+        entry: {
+          type: 'exchange.dispute',
+          actor: ctx.did,
+          subject: row.transfer_id,
+          payload: { documentHash: hash, receipt: doc, providerSignature: row.provider_jws, measured: { bytes: measurement!.bytes, sha256: measurement!.sha256, complete: measurement!.complete }, reason: why },
+        },
+        patch: { status: 'disputed', disputeReason: why },
+        due: false,
+      };
     }
-    const entry = await ctx.ledger.append(tx, { type: 'exchange.receipt', actor: ctx.did, subject: row.transfer_id, payload: { role: 'consumer', documentHash: hash, receipt: doc, providerSignature: row.provider_jws } });
-    await store.update(tx, row.transfer_id, { ...patch, ownEntryIndex: entry.index, outgoing: 'due' }, now);
-    return 'due';
+    return { entry: { type: 'exchange.receipt', actor: ctx.did, subject: row.transfer_id, payload: { role: 'consumer', documentHash: hash, receipt: doc, providerSignature: row.provider_jws } }, patch: { outgoing: 'due' }, due: true };
+  }
+
+  /** Checks one message's signature and log receipt (`at`: its path in the request); which side it comes from. */
+  async function check(senderDid: string, body: ReceiptBody, at: string): Promise<Checked> {
+    const decoded = decodeReceiptJws(body.signature);
+    if (!decoded.ok) throw new AppError('DS_RECEIPT_INVALID', `${at}/signature: ${decoded.reason}`, [{ path: `${at}/signature`, message: decoded.reason }]);
+    const { document: claimed, kid, signer } = decoded.value;
+    if (signer !== senderDid) throw new AppError('DS_RECEIPT_WRONG_SENDER', `${at}: the receipt is signed by ${signer}, the request comes from ${senderDid}`);
+    const fromProvider = claimed.provider === senderDid && claimed.consumer === ctx.did;
+    const fromConsumer = claimed.consumer === senderDid && claimed.provider === ctx.did;
+    if (!fromProvider && !fromConsumer) throw new AppError('DS_RECEIPT_WRONG_SENDER', `${at}: the receipt is between ${claimed.provider} and ${claimed.consumer}: ${senderDid} cannot send it to ${ctx.did}`);
+    const { document, didDocument } = await ctx.check.signature(body.signature, kid, signer, `${at}/signature`);
+    const hash = documentHash(document);
+    await ctx.check.ledgerReceipt(body.ledgerReceipt, didDocument, hash, `${at}/ledgerReceipt`);
+    return { fromProvider, doc: document, hash, body, transferId: fromProvider ? document.consumerPid : document.providerPid };
+  }
+
+  /**
+   * Takes messages from `senderDid`, each checked on its own and answered on its own (a refused one does not stop
+   * the others): the provider's receipts in one transaction with one log append for all, the consumer's
+   * countersignatures in another. A transfer named twice is taken twice, the second time as a repeated delivery.
+   */
+  async function take(senderDid: string, bodies: readonly ReceiptBody[], at: (i: number) => string): Promise<Outcome[]> {
+    const out: Outcome[] = [];
+    let todo: Array<Checked & { i: number }> = [];
+    for (const [i, body] of bodies.entries()) {
+      try {
+        todo.push({ ...(await check(senderDid, body, at(i))), i });
+      } catch (e) {
+        if (!isAppError(e)) throw e;
+        out[i] = { failure: e };
+      }
+    }
+    while (todo.length) {
+      const seen = new Set<string>();
+      const now = todo.filter((c) => !seen.has(c.transferId) && seen.add(c.transferId));
+      todo = todo.filter((c) => !now.includes(c));
+      const fromProvider = now.filter((c) => c.fromProvider);
+      const fromConsumer = now.filter((c) => !c.fromProvider);
+      if (fromProvider.length) for (const [i, o] of await receipts(senderDid, fromProvider)) out[i] = o;
+      if (fromConsumer.length) for (const [i, o] of await countersignatures(fromConsumer)) out[i] = o;
+    }
+    return out;
+  }
+
+  /** Consumer: the provider's receipts (distinct transfers), kept, and settled where this node already measured. */
+  async function receipts(provider: string, items: ReadonlyArray<Checked & { i: number }>): Promise<Map<number, Outcome>> {
+    const results = new Map<number, Outcome>();
+    const due: string[] = [];
+    await ctx.db.transaction().execute(async (tx) => {
+      const now = ctx.clock.now();
+      const rows = await store.lockMany(tx, items.map((c) => c.transferId), 'consumer', now);
+      const settling: Array<{ c: Checked & { i: number }; row: ExchangeRow; received: ExchangePatch }> = [];
+      for (const c of items) {
+        const row = rows.get(c.transferId)!;
+        if (row.role !== 'consumer') results.set(c.i, { failure: new AppError('DS_RECEIPT_MISMATCH', `transfer ${c.transferId} is one this node provided`) });
+        else if (row.document_hash) {
+          results.set(c.i, row.document_hash === c.hash ? { transferId: c.transferId, status: row.status } : { failure: new AppError('DS_RECEIPT_MISMATCH', `this node holds another receipt for transfer ${c.transferId} (${row.document_hash})`) });
+        } else {
+          const received: ExchangePatch = { document: c.doc, documentHash: c.hash, providerJws: c.body.signature, providerLedgerReceipt: c.body.ledgerReceipt, counterpartyDid: provider };
+          if (row.measured) settling.push({ c, row: { ...row, document: c.doc, document_hash: c.hash, provider_jws: c.body.signature, counterparty_did: provider }, received });
+          else {
+            await store.update(tx, c.transferId, received, now);
+            results.set(c.i, { transferId: c.transferId, status: row.status });
+          }
+        }
+      }
+      if (settling.length === 0) return;
+      const plans = settling.map((x) => settlement(x.row, (x.row.measurement as StoredMeasurement | null) ?? null));
+      const entries = await ctx.ledger.appendMany(tx, plans.map((p) => p.entry));
+      for (const [k, { c, row, received }] of settling.entries()) {
+        const plan = plans[k]!;
+        await store.update(tx, c.transferId, { ...received, ...plan.patch, ownEntryIndex: entries[k]!.index }, now);
+        results.set(c.i, { transferId: c.transferId, status: plan.due ? row.status : 'disputed' });
+        if (plan.due) due.push(c.transferId);
+      }
+    });
+    for (const id of due) sender.schedule(id);
+    return results;
+  }
+
+  /** Provider: the consumer's countersignatures (distinct transfers) of receipts this node holds. */
+  async function countersignatures(items: ReadonlyArray<Checked & { i: number }>): Promise<Map<number, Outcome>> {
+    const results = new Map<number, Outcome>();
+    await ctx.db.transaction().execute(async (tx) => {
+      const now = ctx.clock.now();
+      const rows = await store.lockExisting(tx, items.map((c) => c.transferId));
+      for (const c of items) {
+        const row = rows.get(c.transferId);
+        if (!row || row.role !== 'provider' || !row.document_hash) results.set(c.i, { failure: new AppError('DS_RECEIPT_NOT_FOUND', `no receipt of transfer ${c.transferId} on this node`) });
+        else if (row.document_hash !== c.hash) results.set(c.i, { failure: new AppError('DS_RECEIPT_MISMATCH', `the countersignature is about other facts than this node's receipt of transfer ${c.transferId}`) });
+        else if (row.consumer_jws) results.set(c.i, { transferId: c.transferId, status: row.status });
+        else {
+          await store.update(tx, c.transferId, { consumerJws: c.body.signature, consumerLedgerReceipt: c.body.ledgerReceipt, status: 'countersigned' }, now);
+          results.set(c.i, { transferId: c.transferId, status: 'countersigned' });
+        }
+      }
+    });
+    return results;
   }
 
   return {
@@ -78,87 +189,37 @@ export function createExchanges(ctx: ReceiptsContext, sender: Sender) {
 
     async consumerMeasured(transferId: string, m: Measurement | null): Promise<void> {
       const measurement: StoredMeasurement | null = m && { bytes: m.bytes, sha256: m.sha256.toLowerCase(), startedAt: m.startedAt.toISOString(), endedAt: m.endedAt.toISOString(), complete: m.complete };
-      const next = await ctx.db.transaction().execute(async (tx) => {
-        const row = await store.lock(tx, transferId, 'consumer', ctx.clock.now());
+      const due = await ctx.db.transaction().execute(async (tx) => {
+        const now = ctx.clock.now();
+        const row = await store.lock(tx, transferId, 'consumer', now);
         // The first report stands (TRANSFER may report again after a restart).
-        if (row.role !== 'consumer' || row.measured) return 'none';
+        if (row.role !== 'consumer' || row.measured) return false;
         const measured: ExchangePatch = { measured: true, ...(measurement ? { measurement } : {}) };
-        if (row.provider_jws) return settle(tx, row, measurement, measured);
-        await store.update(tx, transferId, measured, ctx.clock.now());
-        return 'none';
+        if (!row.provider_jws) {
+          await store.update(tx, transferId, measured, now);
+          return false;
+        }
+        const plan = settlement(row, measurement);
+        const entry = await ctx.ledger.append(tx, plan.entry);
+        await store.update(tx, transferId, { ...measured, ...plan.patch, ownEntryIndex: entry.index }, now);
+        return plan.due;
       });
-      if (next === 'due') sender.schedule(transferId);
+      if (due) sender.schedule(transferId);
     },
 
-    /** POST /dsp/receipts from `sender`: the provider's receipt, or the consumer's countersignature. `at`: the message's path. */
-    receive,
+    /** POST /dsp/receipts from `senderDid`: the provider's receipt, or the consumer's countersignature; its refusal thrown. */
+    async receive(senderDid: string, body: ReceiptBody): Promise<Taken> {
+      const [outcome] = await take(senderDid, [body], () => '/body');
+      if (!outcome || 'failure' in outcome) throw outcome?.failure ?? new Error('no outcome');
+      return outcome;
+    },
 
-    /**
-     * POST /dsp/receipts/batch: each item taken as if sent alone, and answered on its own (a refused item does not
-     * stop the others). An unexpected failure fails the batch, which the sender retries (items are idempotent).
-     */
-    async receiveMany(senderDid: string, items: readonly ReceiptBody[]): Promise<ItemResult[]> {
-      const results: ItemResult[] = [];
-      for (const [i, item] of items.entries()) {
-        try {
-          results.push(await receive(senderDid, item, `/body/receipts/${i}`));
-        } catch (e) {
-          if (!isAppError(e)) throw e;
-          results.push({ error: { code: e.code, status: e.status, detail: e.message } });
-        }
-      }
-      return results;
+    /** POST /dsp/receipts/batch: an answer per item (a refusal as its code, HTTP status and detail). */
+    async receiveMany(senderDid: string, bodies: readonly ReceiptBody[]): Promise<ItemResult[]> {
+      const outcomes = await take(senderDid, bodies, (i) => `/body/receipts/${i}`);
+      return outcomes.map((o) => ('failure' in o ? { error: { code: o.failure.code, status: o.failure.status, detail: o.failure.message } } : o));
     },
   };
-
-  async function receive(senderDid: string, body: ReceiptBody, at = '/body'): Promise<{ transferId: string; status: ExchangeRow['status'] }> {
-    const decoded = decodeReceiptJws(body.signature);
-    if (!decoded.ok) throw new AppError('DS_RECEIPT_INVALID', `${at}/signature: ${decoded.reason}`, [{ path: `${at}/signature`, message: decoded.reason }]);
-    const { document: claimed, kid, signer } = decoded.value;
-    if (signer !== senderDid) throw new AppError('DS_RECEIPT_WRONG_SENDER', `${at}: the receipt is signed by ${signer}, the request comes from ${senderDid}`);
-    const asConsumer = claimed.provider === senderDid && claimed.consumer === ctx.did;
-    const asProvider = claimed.consumer === senderDid && claimed.provider === ctx.did;
-    if (!asConsumer && !asProvider) throw new AppError('DS_RECEIPT_WRONG_SENDER', `${at}: the receipt is between ${claimed.provider} and ${claimed.consumer}: ${senderDid} cannot send it to ${ctx.did}`);
-    const { document, didDocument } = await ctx.check.signature(body.signature, kid, signer, `${at}/signature`);
-    const hash = documentHash(document);
-    await ctx.check.ledgerReceipt(body.ledgerReceipt, didDocument, hash, `${at}/ledgerReceipt`);
-    return asConsumer ? fromProvider(senderDid, document, hash, body) : fromConsumer(document, hash, body);
-  }
-
-  async function fromProvider(provider: string, doc: ReceiptDocument, hash: string, body: ReceiptBody) {
-    const transferId = doc.consumerPid;
-    const { status, next } = await ctx.db.transaction().execute(async (tx) => {
-      const row = await store.lock(tx, transferId, 'consumer', ctx.clock.now());
-      if (row.role !== 'consumer') throw new AppError('DS_RECEIPT_MISMATCH', `transfer ${transferId} is one this node provided`);
-      if (row.document_hash) {
-        if (row.document_hash !== hash) throw new AppError('DS_RECEIPT_MISMATCH', `this node holds another receipt for transfer ${transferId} (${row.document_hash})`);
-        return { status: row.status, next: 'none' as const };
-      }
-      const received: ExchangePatch = { document: doc, documentHash: hash, providerJws: body.signature, providerLedgerReceipt: body.ledgerReceipt, counterpartyDid: provider };
-      if (!row.measured) {
-        await store.update(tx, transferId, received, ctx.clock.now());
-        return { status: row.status, next: 'none' as const };
-      }
-      const updated = { ...row, document: doc, document_hash: hash, provider_jws: body.signature, counterparty_did: provider };
-      const next = await settle(tx, updated, (row.measurement as StoredMeasurement | null) ?? null, received);
-      return { status: next === 'none' ? ('disputed' as const) : row.status, next };
-    });
-    if (next === 'due') sender.schedule(transferId);
-    return { transferId, status };
-  }
-
-  async function fromConsumer(doc: ReceiptDocument, hash: string, body: ReceiptBody) {
-    const transferId = doc.providerPid;
-    const status = await ctx.db.transaction().execute(async (tx) => {
-      const row = await tx.selectFrom('exchange_receipts').selectAll().where('transfer_id', '=', transferId).forUpdate().executeTakeFirst();
-      if (!row || row.role !== 'provider' || !row.document_hash) throw new AppError('DS_RECEIPT_NOT_FOUND', `no receipt of transfer ${transferId} on this node`);
-      if (row.document_hash !== hash) throw new AppError('DS_RECEIPT_MISMATCH', `the countersignature is about other facts than this node's receipt of transfer ${transferId}`);
-      if (row.consumer_jws) return row.status;
-      await store.update(tx, transferId, { consumerJws: body.signature, consumerLedgerReceipt: body.ledgerReceipt, status: 'countersigned' }, ctx.clock.now());
-      return 'countersigned' as const;
-    });
-    return { transferId, status };
-  }
 }
 
 export type Exchanges = ReturnType<typeof createExchanges>;

@@ -18,9 +18,18 @@ export interface ReceiptsResolver {
   invalidate?(did: string): void;
 }
 
+export interface ReceiptsLogEntry {
+  type: string;
+  actor: string;
+  subject: string;
+  payload: Record<string, unknown>;
+}
+
 /** The node's transparency log (src/ledger `Ledger`). */
 export interface ReceiptsLedger {
-  append(tx: Kysely<DB>, entry: { type: string; actor: string; subject: string; payload: Record<string, unknown> }): Promise<{ index: number }>;
+  append(tx: Kysely<DB>, entry: ReceiptsLogEntry): Promise<{ index: number }>;
+  /** Several entries in one append, indexes in the order given. */
+  appendMany(tx: Kysely<DB>, entries: readonly ReceiptsLogEntry[]): Promise<Array<{ index: number }>>;
   /** Per entry: the entry + one signed head for all + its inclusion proof + key, verifiable offline (src/ledger `verifyReceipt`). */
   receipts(indexes: readonly number[]): Promise<unknown[]>;
 }
