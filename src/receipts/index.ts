@@ -44,7 +44,11 @@ export interface ReceiptsDeps {
 export interface Receipts {
   /** POST /dsp/receipts and /dsp/receipts/batch (auth 'dsp'), GET /api/v1/transfers/:id/receipt, GET /api/v1/agreements/:id/exchanges, GET /api/v1/datasets/:id/exchanges. */
   routes(app: App): Promise<void>;
-  /** Provider, in the transaction that marks the transfer COMPLETED: logs the receipt; signature and log receipt leave after commit. */
+  /**
+   * Provider, in the transaction that marks the transfer COMPLETED: logs the receipt; signature and log receipt
+   * leave after commit. `consumerDsp`: the consumer's callback address, used when neither its DID document nor its
+   * registry entry says where receipts go.
+   */
   providerCompleted(tx: Kysely<DB>, facts: ExchangeFacts, consumerDsp: string): Promise<void>;
   /** Consumer: its own measurement (null: its node did not see the bytes). Countersigns once the provider's receipt is here too. */
   consumerMeasured(transferId: string, m: Measurement | null): Promise<void>;

@@ -254,7 +254,7 @@ forEachEngine('exchange receipts between two nodes', (engine) => {
     assert.deepEqual([r[4]?.error?.code, r[4]?.error?.status], ['DS_RECEIPT_MISMATCH', 409]);
     const [receiptEntry] = await b.ledger.entries({ type: 'exchange.receipt', subject: settled.consumerPid });
     const [disputeEntry] = await b.ledger.entries({ type: 'exchange.dispute', subject: disputed.consumerPid });
-    assert.equal(disputeEntry!.index, receiptEntry!.index + 1, 'one append for both');
+    assert.equal(disputeEntry!.index, receiptEntry!.index + 1, 'logged one after the other');
     assert.equal((await view(b, kept.consumerPid)).providerSignature, batch[2]!.signature, 'kept until B measures');
     assert.equal((await view(b, settled.consumerPid)).documentHash, documentHash(receiptDocument(settled)), 'the conflicting receipt changed nothing');
     assert.equal((await b.ledger.entries({ type: 'exchange.receipt', subject: settled.consumerPid })).length, 1, 'the repeated one logged nothing');

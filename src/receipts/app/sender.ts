@@ -107,7 +107,8 @@ export function createSender(ctx: ReceiptsContext, opts: SenderOptions) {
         messages.push({ topic: RECEIPT_TOPIC, url: batchUrl, audience: did, body: { receipts: items.map((o) => ({ signature: o.jws, ledgerReceipt: o.ledgerReceipt })) } });
       }
     } else {
-      const dsp = first.role === 'provider' ? first.counterparty_dsp : (await ctx.participants.get(did))?.endpoints.dsp;
+      // Its registered DSP base, else (a provider's row) the callback address its transfer gave.
+      const dsp = (await ctx.participants.get(did))?.endpoints.dsp ?? first.counterparty_dsp;
       if (!dsp) {
         ctx.logger.warn({ transfers: group.map((o) => o.row.transfer_id), counterparty: did }, 'exchange receipts cannot be sent: the counterparty has no DSP endpoint');
         return;

@@ -3,7 +3,7 @@ import { reasonText } from '../domain/transfer.wire.js';
 import { receiveStart } from './consumer.inbound.js';
 import { adopt, receive, type Ack, type Received } from './inbound.common.js';
 import { receiveResumption } from './provider.inbound.js';
-import { consumerDspOf, inbound, must, receiptOf, type TransferContext } from './transfer.context.js';
+import { inbound, must, receiptOf, type TransferContext } from './transfer.context.js';
 import { notFound } from './transfer.problem.js';
 
 /** Endpoints both roles share under one path: our pid says which transfer, and the machine judges the sender. */
@@ -48,7 +48,7 @@ export function receiveCompletion(ctx: TransferContext, m: Received): Promise<Ac
     // Our node reads a pull itself (into a destination, or streamed to a one-call caller) and has not finished.
     if (t.role === 'consumer' && t.state === 'STARTED' && t.delivery === 'node' && t.format === 'HttpData-PULL' && t.sha256 === undefined) return undefined;
     const next = must(advance(t, 'completion', inbound(ctx), adopt(t, m.body)), t, 'message');
-    if (next.role === 'provider') return { next, record: receiptOf(ctx, next, await consumerDspOf(ctx, next)) };
+    if (next.role === 'provider') return { next, record: receiptOf(ctx, next) };
     const direct = next.delivery === 'direct';
     return { next, ...(direct ? { after: (c: Transfer) => void ctx.receipts.consumerMeasured(c.id, null).catch((e: unknown) => ctx.logger.warn({ err: e, transfer: c.id }, 'receipt not told')) } : {}) };
   });

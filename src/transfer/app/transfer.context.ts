@@ -74,13 +74,12 @@ export function suspendStep(ctx: TransferContext, t: Transfer, o: { code: string
 
 const measured = (m: Measurement) => ({ bytes: m.bytes, sha256: m.sha256, dataStartedAt: m.startedAt, dataEndedAt: m.endedAt });
 
-/** Where the consumer receives receipts: its registered DSP base, else its callback address (read before any transaction). */
-export async function consumerDspOf(ctx: TransferContext, t: Transfer): Promise<string> {
-  return (await ctx.participants.get(t.counterpartyDid))?.endpoints.dsp ?? t.counterpartyAddress;
-}
-
-/** The provider's receipt of a completed exchange, written in the transaction that records the completion. */
-export function receiptOf(ctx: TransferContext, t: Transfer, consumerDsp: string): Step['record'] {
+/**
+ * The provider's receipt of a completed exchange, written in the transaction that records the completion. The
+ * consumer's callback address goes with it, where receipts go when its DID document announces no batch endpoint
+ * and its registry entry names no DSP base (the receipts context looks those up when it sends).
+ */
+export function receiptOf(ctx: TransferContext, t: Transfer): Step['record'] {
   if (t.role !== 'provider' || t.bytes === undefined || t.sha256 === undefined || !t.dataStartedAt || !t.dataEndedAt) return undefined;
   const facts = {
     transferId: t.id,
@@ -95,7 +94,7 @@ export function receiptOf(ctx: TransferContext, t: Transfer, consumerDsp: string
     endedAt: t.dataEndedAt,
   };
   // Nothing else may touch the database in here: PGlite is one connection, held by this transaction.
-  return (tx) => ctx.receipts.providerCompleted(tx, facts, consumerDsp);
+  return (tx) => ctx.receipts.providerCompleted(tx, facts, t.counterpartyAddress);
 }
 
 /**
@@ -106,11 +105,11 @@ export async function providerDelivered(ctx: TransferContext, t: Transfer, m: Me
   if (t.state === 'COMPLETED') {
     if (t.sha256 !== undefined) return undefined;
     const next = { ...t, ...measured(m), updatedAt: ctx.clock.now() };
-    return { next, record: receiptOf(ctx, next, await consumerDspOf(ctx, next)) };
+    return { next, record: receiptOf(ctx, next) };
   }
   if (t.state !== 'STARTED') return undefined;
   const next = must(advance(t, 'completion', out(ctx), { ...measured(m), job: undefined }), t, 'message');
-  return { next, sends: sendsIfKnown(next, 'completion', completionMessage(pidsOf(next))), record: receiptOf(ctx, next, await consumerDspOf(ctx, next)) };
+  return { next, sends: sendsIfKnown(next, 'completion', completionMessage(pidsOf(next))), record: receiptOf(ctx, next) };
 }
 
 /**
