@@ -49,6 +49,42 @@ forEachEngine('SqlExchangeReceiptStore', (engine) => {
     assert.deepEqual([seen.measured, seen.role, seen.created_at.getTime()], [true, 'consumer', at(1).getTime()], 'the waiting locker read the row after the first commit, unchanged by its own lock');
   });
 
+  it('records a consumer measurement alone in one statement, and leaves any other row to the caller', async () => {
+    assert.equal(await store.measureIfAlone('c-20', { measured: true, measurement: { bytes: 2 } }, at(5)), true);
+    const row = await store.get('c-20');
+    assert.deepEqual([row?.role, row?.status, row?.measured, row?.measurement], ['consumer', 'pending', true, { bytes: 2 }]);
+    assert.equal(await store.measureIfAlone('c-20', { measured: true, measurement: { bytes: 3 } }, at(6)), false, 'measured already');
+    assert.deepEqual((await store.get('c-20'))?.measurement, { bytes: 2 }, 'the first measurement stands');
+    await database.db.transaction().execute(async (tx) => {
+      await store.lock(tx, 'c-21', 'consumer', at(5));
+      await store.update(tx, 'c-21', { providerJws: 'jws' }, at(5));
+    });
+    assert.equal(await store.measureIfAlone('c-21', { measured: true }, at(6)), false, "holding the provider's receipt");
+    assert.equal((await store.get('c-21'))?.measured, false);
+    assert.equal(await store.measureIfAlone('p-1', { measured: true }, at(6)), false, "a provider's row");
+    assert.equal((await store.get('p-1'))?.measured, false);
+  });
+
+  it("a measurement waits for a receipt being taken under lock, then leaves the row to the caller", async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let locked!: () => void;
+    const first = new Promise<void>((r) => (locked = r));
+    const receipt = database.db.transaction().execute(async (tx) => {
+      await store.lock(tx, 'c-22', 'consumer', at(7));
+      locked();
+      await held;
+      await store.update(tx, 'c-22', { providerJws: 'jws' }, at(7));
+    });
+    await first;
+    const measuring = store.measureIfAlone('c-22', { measured: true }, at(8));
+    await new Promise((r) => setTimeout(r, 50));
+    release();
+    await receipt;
+    assert.equal(await measuring, false);
+    assert.deepEqual([(await store.get('c-22'))?.measured, (await store.get('c-22'))?.provider_jws], [false, 'jws']);
+  });
+
   it('marks a due message sent exactly once (compare-and-set)', async () => {
     const first = await store.markSentStatement(database.db, 'p-1', { providerJws: 'jws-1' }, at(3)).execute();
     const second = await store.markSentStatement(database.db, 'p-1', { providerJws: 'jws-2' }, at(4)).execute();

@@ -68,6 +68,31 @@ export class SqlExchangeReceiptStore {
       .executeTakeFirstOrThrow();
   }
 
+  /**
+   * A consumer's measurement in one statement, when that is all there is to do: the row is created measured, or an
+   * unmeasured consumer row without the provider's receipt is marked measured. False when the row is anything else
+   * (measured already, a provider's, holding the provider's receipt): the caller then decides under `lock`. A
+   * receipt arriving meanwhile either waits for this statement's commit (and sees the measurement) or makes it
+   * change nothing (its row lock, then the condition checked again on the row as it committed it).
+   */
+  async measureIfAlone(transferId: string, patch: ExchangePatch, now: Date): Promise<boolean> {
+    const c = columns(patch);
+    const row = await this.db
+      .insertInto('exchange_receipts')
+      .values({ transfer_id: transferId, role: 'consumer', status: 'pending', created_at: now, updated_at: now, ...c })
+      .onConflict((oc) =>
+        oc
+          .column('transfer_id')
+          .doUpdateSet({ ...c, updated_at: now })
+          .where('exchange_receipts.role', '=', 'consumer')
+          .where('exchange_receipts.measured', '=', false)
+          .where('exchange_receipts.provider_jws', 'is', null),
+      )
+      .returning('transfer_id')
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   /** `lock` for several distinct transfers in one statement, by transfer id. */
   async lockMany(tx: Kysely<DB>, transferIds: readonly string[], role: ExchangeRow['role'], now: Date): Promise<Map<string, ExchangeRow>> {
     const rows = await tx

@@ -189,6 +189,8 @@ export function createExchanges(ctx: ReceiptsContext, sender: Sender) {
 
     async consumerMeasured(transferId: string, m: Measurement | null): Promise<void> {
       const measurement: StoredMeasurement | null = m && { bytes: m.bytes, sha256: m.sha256.toLowerCase(), startedAt: m.startedAt.toISOString(), endedAt: m.endedAt.toISOString(), complete: m.complete };
+      // Usually the measurement comes first (receipts leave in batches): one statement records it.
+      if (await store.measureIfAlone(transferId, { measured: true, ...(measurement ? { measurement } : {}) }, ctx.clock.now())) return;
       const due = await ctx.db.transaction().execute(async (tx) => {
         const now = ctx.clock.now();
         const row = await store.lock(tx, transferId, 'consumer', now);
