@@ -39,6 +39,8 @@ export interface ReceiptsDeps {
   batchMs?: number;
   /** Receipts per batch at most (default 32; a full batch leaves at once). */
   batchMax?: number;
+  /** Bytes of JSON per batch message at most (default 256 KiB, a quarter of the default body limit). */
+  batchBytes?: number;
 }
 
 export interface Receipts {
@@ -63,7 +65,7 @@ export interface Receipts {
 export function createReceipts(deps: ReceiptsDeps): Receipts {
   const store = new SqlExchangeReceiptStore(deps.db);
   const ctx = { db: deps.db, clock: deps.clock, logger: deps.logger, did: deps.did, signer: deps.signer, resolver: deps.resolver, ledger: deps.ledger, outbox: deps.outbox, participants: deps.participants, store, check: createCounterpartyCheck(deps.resolver) };
-  const sender = createSender(ctx, { sweepMs: deps.sweepMs ?? 5000, batchMs: deps.batchMs ?? 100, batchMax: deps.batchMax ?? 32 });
+  const sender = createSender(ctx, { sweepMs: deps.sweepMs ?? 5000, batchMs: deps.batchMs ?? 100, batchMax: deps.batchMax ?? 32, batchBytes: deps.batchBytes ?? 256 * 1024 });
   const exchanges = createExchanges(ctx, sender);
   deps.outbox.on(RECEIPT_TOPIC, async (msg, outcome) => {
     if (!outcome.ok) {

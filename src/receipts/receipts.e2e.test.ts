@@ -17,6 +17,7 @@ forEachEngine('exchange receipts between two nodes', (engine) => {
   let b: ReceiptNode; // consumer
   let c: ReceiptNode; // a third participant B trusts
   let d: ReceiptNode; // a provider to B that finds no batch service in DIDs (as a node predating it): it sends receipts one by one
+  let e: ReceiptNode; // a provider to B whose batch messages hold at most 4 KB
   let n = 0;
   const facts = (over: Partial<ExchangeFacts> = {}): ExchangeFacts => {
     n += 1;
@@ -52,20 +53,23 @@ forEachEngine('exchange receipts between two nodes', (engine) => {
 
   before(async () => {
     // A and B wait 250 ms for a batch to fill, so that what a test does at once leaves at once.
-    [a, b, c, d] = await Promise.all([
+    [a, b, c, d, e] = await Promise.all([
       startReceiptNode('a', engine, clock, { batchMs: 250 }),
       startReceiptNode('b', engine, clock, { batchMs: 250 }),
       startReceiptNode('c', engine, clock),
       startReceiptNode('d', engine, clock, { seesBatchService: false }),
+      startReceiptNode('e', engine, clock, { batchMs: 250, batchBytes: 4096 }),
     ]);
     await a.participants.add(b.did);
     await b.participants.add(a.did);
     await b.participants.add(c.did);
     await b.participants.add(d.did);
     await d.participants.add(b.did);
+    await b.participants.add(e.did);
+    await e.participants.add(b.did);
   });
   after(async () => {
-    for (const node of [a, b, c, d]) await node?.close();
+    for (const node of [a, b, c, d, e]) await node?.close();
   });
 
   it('both logs hold the receipt; each node holds the other signature and a log receipt that verifies offline', async () => {
@@ -202,6 +206,22 @@ forEachEngine('exchange receipts between two nodes', (engine) => {
     });
     for (const f of all) await pollUntil(async () => (await view(d, f.transferId)).status === 'countersigned', { what: 'the countersignature at D' });
     assert.deepEqual(d.posted.slice(fromD), [`${b.url}/dsp/receipts`, `${b.url}/dsp/receipts`]);
+  });
+
+  it('splits a batch that would outgrow its byte limit into several messages, each under it', async () => {
+    const all = [1, 2, 3].map(() => facts({ providerDid: e.did }));
+    for (const f of all) await b.receipts.consumerMeasured(f.consumerPid, measured(f));
+    const fromE = e.posted.length;
+    await e.database.db.transaction().execute(async (tx) => {
+      for (const f of all) await e.receipts.providerCompleted(tx, f, `${b.url}/dsp`);
+    });
+    const done = await pollUntil(async () => {
+      const views = await Promise.all(all.map((f) => view(e, f.transferId)));
+      return views.every((v) => v.status === 'countersigned') ? views : undefined;
+    }, { what: 'the countersignatures at E' });
+    const size = JSON.stringify({ signature: done[0]!.providerSignature, ledgerReceipt: done[0]!.providerLedgerReceipt }).length;
+    assert.ok(size < 4096 && 2 * size > 4096, `one receipt (${size} bytes) fits the limit, two do not`);
+    assert.deepEqual(e.posted.slice(fromE), [1, 2, 3].map(() => `${b.url}/dsp/receipts/batch`), 'one message per receipt');
   });
 
   it('answers a batch item by item: taken, tampered, not its sender; refuses it whole without a token or when malformed', async () => {

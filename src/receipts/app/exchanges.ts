@@ -108,10 +108,10 @@ export function createExchanges(ctx: ReceiptsContext, sender: Sender) {
     }
     while (todo.length) {
       const seen = new Set<string>();
-      const now = todo.filter((c) => !seen.has(c.transferId) && seen.add(c.transferId));
-      todo = todo.filter((c) => !now.includes(c));
-      const fromProvider = now.filter((c) => c.fromProvider);
-      const fromConsumer = now.filter((c) => !c.fromProvider);
+      const round = todo.filter((c) => !seen.has(c.transferId) && seen.add(c.transferId));
+      todo = todo.filter((c) => !round.includes(c));
+      const fromProvider = round.filter((c) => c.fromProvider);
+      const fromConsumer = round.filter((c) => !c.fromProvider);
       if (fromProvider.length) for (const [i, o] of await receipts(senderDid, fromProvider)) out[i] = o;
       if (fromConsumer.length) for (const [i, o] of await countersignatures(fromConsumer)) out[i] = o;
     }

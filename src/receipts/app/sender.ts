@@ -14,6 +14,8 @@ export interface SenderOptions {
   batchMs: number;
   /** Receipts per batch at most: a full batch leaves at once. */
   batchMax: number;
+  /** Bytes of JSON per message at most (a batch over it leaves in several; one receipt always leaves). */
+  batchBytes: number;
 }
 
 interface Outgoing {
@@ -101,11 +103,23 @@ export function createSender(ctx: ReceiptsContext, opts: SenderOptions) {
     const batchUrl = await batchEndpoint(did);
     let messages: NewReceiptMessage[];
     if (batchUrl) {
+      // Split by count and by size, so that no message outgrows what a node takes (DASES_BODY_LIMIT, 1 MiB by default).
       messages = [];
-      for (let i = 0; i < group.length; i += opts.batchMax) {
-        const items = group.slice(i, i + opts.batchMax);
-        messages.push({ topic: RECEIPT_TOPIC, url: batchUrl, audience: did, body: { receipts: items.map((o) => ({ signature: o.jws, ledgerReceipt: o.ledgerReceipt })) } });
+      let items: unknown[] = [];
+      let bytes = 0;
+      const push = () => void (items.length && messages.push({ topic: RECEIPT_TOPIC, url: batchUrl, audience: did, body: { receipts: items } }));
+      for (const o of group) {
+        const item = { signature: o.jws, ledgerReceipt: o.ledgerReceipt };
+        const size = JSON.stringify(item).length + 1;
+        if (items.length >= opts.batchMax || (items.length > 0 && bytes + size > opts.batchBytes)) {
+          push();
+          items = [];
+          bytes = 0;
+        }
+        items.push(item);
+        bytes += size;
       }
+      push();
     } else {
       // Its registered DSP base, else (a provider's row) the callback address its transfer gave.
       const dsp = (await ctx.participants.get(did))?.endpoints.dsp ?? first.counterparty_dsp;

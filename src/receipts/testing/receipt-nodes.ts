@@ -32,6 +32,7 @@ export interface ReceiptNodeOptions {
   /** false: this node reads the others' DID documents without their ExchangeReceiptService, as a node predating it would find them. */
   seesBatchService?: boolean;
   batchMs?: number;
+  batchBytes?: number;
 }
 
 export async function startReceiptNode(name: string, engine: Engine, clock: Clock, opts: ReceiptNodeOptions = {}): Promise<ReceiptNode> {
@@ -54,7 +55,7 @@ export async function startReceiptNode(name: string, engine: Engine, clock: Cloc
     opts.seesBatchService === false
       ? { resolve: async (did: string) => ({ ...(await identity.resolver.resolve(did)), service: [] }), invalidate: (did: string) => identity.resolver.invalidate(did) }
       : identity.resolver;
-  const receipts = createReceipts({ db, clock, ids: randomIds, logger, did: identity.did, signer: identity.signer, resolver, ledger, outbox, participants: participants.directory, sweepMs: 50, ...(opts.batchMs !== undefined ? { batchMs: opts.batchMs } : {}) });
+  const receipts = createReceipts({ db, clock, ids: randomIds, logger, did: identity.did, signer: identity.signer, resolver, ledger, outbox, participants: participants.directory, sweepMs: 50, ...(opts.batchMs !== undefined ? { batchMs: opts.batchMs } : {}), ...(opts.batchBytes !== undefined ? { batchBytes: opts.batchBytes } : {}) });
   const { app } = await createHttpApp({ logger, bodyLimit: 1024 * 1024, authenticator: identity.authenticatorFor(participants.directory) });
   for (const routes of [identity.routes, participants.routes, ledger.routes, receipts.routes]) await app.register(routes);
   app.get('/.well-known/dspace-version', { config: { auth: 'public' } }, async () => ({ protocolVersions: [{ version: '2025-1', path: '/dsp', binding: 'HTTPS' }] }));
