@@ -32,13 +32,18 @@ describe('data plane: SQL sources', { skip: serverUrl ? false : 'no PostgreSQL: 
     await c.query('create table learners (id int primary key, name text not null, level int not null)');
     await c.query("insert into learners select g, 'learner ' || g, g % 5 from generate_series(1, 20000) g");
     await c.end();
-    [provider, consumer] = await Promise.all([startPlane('provider', { limits: { statementTimeoutMs: 300, batchRows: 100 } }), startPlane('consumer')]);
+    // The statement timeout is short for the slow query's test, yet long enough that one FETCH of the 20,000 rows'
+    // cursor never reaches it on a loaded machine (CI saw 300 ms cut the stream once).
+    [provider, consumer] = await Promise.all([startPlane('provider', { limits: { statementTimeoutMs: 1000, batchRows: 100 } }), startPlane('consumer')]);
     assert.equal((await provider.api('POST', '/api/v1/connections', { name: 'school', kind: 'postgres', url: school })).status, 201);
     const source = (query: string, parameters?: unknown[]) => ({ consumer: consumer.did, source: { type: 'sql' as const, connection: 'school', query, ...(parameters ? { parameters } : {}) }, finite: true });
     provider.gate.pulls.set('all', source('select id, name, level from learners order by id'));
     provider.gate.pulls.set('param', source('select id, name from learners where level = $1 and name <> $2 order by id', [3, "x'; drop table learners; --"]));
     provider.gate.pulls.set('write', source('insert into learners values (999999, $1, 0) returning id', ['intruder']));
     provider.gate.pulls.set('slow', source('select pg_sleep(5)'));
+    // 4 batches of 100 rows, each row 5 ms: every FETCH within the statement timeout, the whole stream past it.
+    provider.gate.pulls.set('steady', source('select g from generate_series(1, 400) g, lateral (select pg_sleep(0.005 + g * 0)) s'));
+    provider.gate.pulls.set('two', source('select 1; commit; delete from learners where id = 1'));
   });
   after(async () => {
     await Promise.all([provider?.close(), consumer?.close()]);
@@ -77,6 +82,20 @@ describe('data plane: SQL sources', { skip: serverUrl ? false : 'no PostgreSQL: 
     const s = await rowsOf('slow');
     assert.deepEqual([s.status, JSON.parse(s.text).code], [502, 'DS_DATAPLANE_SOURCE_FAILED']);
     assert.ok(Date.now() - t0 < 3000);
+  });
+
+  it('keeps streaming past the statement timeout while every batch comes within it', async () => {
+    const t0 = Date.now();
+    const r = await rowsOf('steady');
+    assert.equal(r.status, 200);
+    assert.ok(Date.now() - t0 > 1000, 'the stream outlasted the timeout');
+    assert.deepEqual(r.text.trimEnd().split('\n').map((l) => (JSON.parse(l) as { g: number }).g), Array.from({ length: 400 }, (_, i) => i + 1));
+  });
+
+  it('runs the query text as one statement: a second one cannot end the read-only transaction', async () => {
+    const r = await rowsOf('two');
+    assert.deepEqual([r.status, JSON.parse(r.text).code], [502, 'DS_DATAPLANE_SOURCE_FAILED']);
+    assert.equal(await count(), 20000);
   });
 
   it('releases the database connection when the consumer goes away mid-stream', async () => {

@@ -1,5 +1,4 @@
 import pg from 'pg';
-import Cursor from 'pg-cursor';
 import { Readable } from 'node:stream';
 import { AppError } from '../../kernel/index.js';
 import { measureWhole, type OpenedSource, type SourceRequest } from '../app/source.js';
@@ -17,27 +16,36 @@ export interface SqlSourceDeps {
 type SqlSource = Extract<DistributionSource, { type: 'sql' }>;
 const failed = (detail: string) => new AppError('DS_DATAPLANE_SOURCE_FAILED', detail);
 
+/** The cursor's name in the source's own session (one per connection). */
+const CURSOR = 'dases_rows';
+
 /**
  * Rows of the distribution's own query as NDJSON. The query text and its fixed parameters come from the catalog
- * only; nothing in the request reaches the database. It runs in a READ ONLY transaction with a statement timeout,
- * through a cursor read one batch at a time as the receiver asks (back-pressure), and the connection is closed
- * when the stream ends, fails or is aborted.
+ * only; nothing in the request reaches the database. It runs in a READ ONLY transaction behind a server-side cursor
+ * (`DECLARE`, parameters bound as values), read with one `FETCH` of `batchRows` at a time as the receiver asks
+ * (back-pressure). The statement timeout applies to each FETCH, so a slow query fails while a long stream to a slow
+ * receiver does not (a protocol-level cursor would run as one statement until the end, under one timeout). The
+ * connection is closed when the stream ends, fails or is aborted.
  */
 export async function openSqlSource(deps: SqlSourceDeps, source: SqlSource, req: SourceRequest): Promise<OpenedSource> {
   const headers = { 'content-type': 'application/x-ndjson' };
   if (req.head) return { status: 200, headers, measure: measureWhole };
   const client = new pg.Client({ connectionString: await deps.connectionUrl(source.connection) });
   client.on('error', () => undefined); // surfaced through the query in progress
-  let cursor: Cursor | undefined;
+  const fetchRows = async () => (await client.query(`FETCH FORWARD ${Math.max(1, Math.floor(deps.batchRows))} FROM ${CURSOR}`)).rows as unknown[];
   try {
     await client.connect();
     await client.query('BEGIN READ ONLY');
     // A number we hold, never request input: SET cannot take a bind parameter.
     await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(deps.statementTimeoutMs))}`);
-    cursor = client.query(new Cursor(source.query, source.parameters ?? []));
+    // The extended protocol, even without parameters: one statement only, so the query text cannot end the
+    // read-only transaction and go on with another.
+    // (`queryMode` is pg's, missing from its type declarations.)
+    const declare = { text: `DECLARE ${CURSOR} NO SCROLL CURSOR FOR ${source.query}`, values: source.parameters ?? [], queryMode: 'extended' };
+    await client.query(declare);
     // The first batch is read before answering, so a failing query is a 502 rather than a cut stream.
-    const first = await cursor.read(deps.batchRows);
-    return { status: 200, headers, body: rowStream(client, cursor, first, deps.batchRows, (e) => deps.logFailure(e, source.connection)), measure: measureWhole };
+    const first = await fetchRows();
+    return { status: 200, headers, body: rowStream(client, fetchRows, first, (e) => deps.logFailure(e, source.connection)), measure: measureWhole };
   } catch (e) {
     await client.end().catch(() => undefined);
     if (e instanceof AppError) throw e;
@@ -46,13 +54,12 @@ export async function openSqlSource(deps: SqlSourceDeps, source: SqlSource, req:
   }
 }
 
-function rowStream(client: pg.Client, cursor: Cursor, first: unknown[], batchRows: number, logFailure: (e: Error) => void): Readable {
+function rowStream(client: pg.Client, fetchRows: () => Promise<unknown[]>, first: unknown[], logFailure: (e: Error) => void): Readable {
   let pending: unknown[] | undefined = first;
   let closed = false;
   const release = async (commit: boolean) => {
     if (closed) return;
     closed = true;
-    await cursor.close().catch(() => undefined);
     await client.query(commit ? 'COMMIT' : 'ROLLBACK').catch(() => undefined);
     await client.end().catch(() => undefined);
   };
@@ -61,7 +68,7 @@ function rowStream(client: pg.Client, cursor: Cursor, first: unknown[], batchRow
     read() {
       const rows = pending ?? [];
       pending = undefined;
-      const next = rows.length ? Promise.resolve(rows) : cursor.read(batchRows);
+      const next = rows.length ? Promise.resolve(rows) : fetchRows();
       next.then(
         async (batch) => {
           if (batch.length === 0) {
