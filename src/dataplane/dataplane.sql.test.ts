@@ -32,8 +32,7 @@ describe('data plane: SQL sources', { skip: serverUrl ? false : 'no PostgreSQL: 
     await c.query('create table learners (id int primary key, name text not null, level int not null)');
     await c.query("insert into learners select g, 'learner ' || g, g % 5 from generate_series(1, 20000) g");
     await c.end();
-    // The statement timeout is short for the slow query's test, yet long enough that one FETCH of the 20,000 rows'
-    // cursor never reaches it on a loaded machine (CI saw 300 ms cut the stream once).
+    // A short statement timeout for the slow query's test, above one batch of the 'steady' query (500 ms).
     [provider, consumer] = await Promise.all([startPlane('provider', { limits: { statementTimeoutMs: 1000, batchRows: 100 } }), startPlane('consumer')]);
     assert.equal((await provider.api('POST', '/api/v1/connections', { name: 'school', kind: 'postgres', url: school })).status, 201);
     const source = (query: string, parameters?: unknown[]) => ({ consumer: consumer.did, source: { type: 'sql' as const, connection: 'school', query, ...(parameters ? { parameters } : {}) }, finite: true });
