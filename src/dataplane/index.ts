@@ -78,7 +78,7 @@ export function createDataPlane(deps: DataPlaneDeps): DataPlane {
   const pending = new PendingWork();
   const tokens = createTransferTokens({ did: deps.node.did, signer: deps.signer, clock: deps.clock, ids: deps.ids, ttlSeconds: deps.tokenTtlSeconds });
   const gate = () => deps.gate;
-  const client = createTransferClient({ clock: deps.clock, logger: deps.logger, fetch: fetchFn, streams, registry, gate });
+  const client = createTransferClient({ clock: deps.clock, logger: deps.logger, streams, registry, gate });
   const segment = encodeURIComponent;
   return {
     routes: async (app: App) => {

@@ -1,7 +1,7 @@
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { AppError, isAppError, type Clock, type Logger } from '../../kernel/index.js';
+import { streamRequest, type StreamAnswer, type StreamRequest } from '../adapters/http-client.js';
 import { hashFile, Meter } from '../adapters/metering.js';
 import { resumablePart } from '../adapters/file.sink.js';
 import { parseContentRange } from '../domain/range.js';
@@ -15,31 +15,32 @@ import { readAddress } from './transfer-token.js';
 export interface ClientDeps {
   clock: Clock;
   logger: Logger;
-  fetch: typeof fetch;
   streams: Streams;
   registry: AbortRegistry;
   gate(): TransferGate;
 }
 
 const remote = (detail: string) => new AppError('DS_DATAPLANE_REMOTE_FAILED', detail);
+/** As fetch's defaults, which this client replaced: the counterparty's source may take long to open or to go on. */
+const TIMEOUTS = { headersMs: 300_000, idleMs: 300_000 };
 
 /** The client side of the data plane: the provider pushing, the consumer node pulling into a destination or a stream. */
 export function createTransferClient(deps: ClientDeps) {
   const { clock, registry } = deps;
   const now = () => clock.now();
 
-  /** Fetches a data address; a non-2xx answer is an error carrying the counterparty's problem detail. */
-  async function request(address: DataAddress, init: RequestInit & { headers?: Record<string, string> }, signal: AbortSignal, ranged = false): Promise<Response> {
+  /** Requests a data address; a non-2xx answer is an error carrying the counterparty's problem detail. */
+  async function request(address: DataAddress, init: Partial<StreamRequest>, signal: AbortSignal, ranged = false): Promise<StreamAnswer> {
     const { endpoint, authorization } = readAddress(address);
-    let res: Response;
+    let res: StreamAnswer;
     try {
-      res = await deps.fetch(endpoint, { ...init, headers: { ...(init.headers ?? {}), authorization }, redirect: 'error', signal });
+      res = await streamRequest(endpoint, { method: init.method ?? 'GET', headers: { ...(init.headers ?? {}), authorization }, ...(init.body ? { body: init.body } : {}) }, signal, TIMEOUTS);
     } catch (e) {
       throw signal.aborted ? abortReason(signal) : remote(`${endpoint}: ${(e as Error).message}`);
     }
     // 416 only answers a resume attempt: the caller then starts over.
     if (res.ok || (ranged && res.status === 416)) return res;
-    const text = (await res.text().catch(() => '')).slice(0, 500);
+    const text = await res.text(500);
     let detail = text;
     try {
       const p = JSON.parse(text) as { code?: string; detail?: string };
@@ -60,9 +61,8 @@ export function createTransferClient(deps: ClientDeps) {
       if (!opened.body) throw new AppError('DS_DATAPLANE_SOURCE_FAILED', 'the source gave no content');
       const flowing = pipeline(opened.body, meter, { signal: track.signal });
       flowing.catch(() => undefined);
-      const body = Readable.toWeb(meter) as ReadableStream<Uint8Array>;
-      const res = await request(input.address, { method: 'PUT', headers: { 'content-type': opened.headers['content-type'] ?? 'application/octet-stream' }, body, duplex: 'half' } as RequestInit & { headers: Record<string, string> }, track.signal);
-      await res.body?.cancel().catch(() => undefined);
+      const res = await request(input.address, { method: 'PUT', headers: { 'content-type': opened.headers['content-type'] ?? 'application/octet-stream' }, body: meter }, track.signal);
+      res.discard();
       await flowing;
       m = await opened.measure(meter, true, now);
       return m;
@@ -86,7 +86,7 @@ export function createTransferClient(deps: ClientDeps) {
       const part = dest.type === 'file' ? await resumablePart(dest.path, input.transferId) : undefined;
       let res = await request(input.address, { headers: part ? { range: `bytes=${part.offset}-`, 'if-range': part.etag } : {} }, track.signal, !!part);
       if (res.status === 416) {
-        await res.body?.cancel();
+        res.discard();
         res = await request(input.address, {}, track.signal);
       }
       const range = parseContentRange(res.headers.get('content-range'));
@@ -97,7 +97,7 @@ export function createTransferClient(deps: ClientDeps) {
       const contentType = res.headers.get('content-type') ?? undefined;
       sink = await deps.streams.openSink(dest, { transferId: input.transferId, contentType, signal: track.signal, append, ...(resumable ? { resumable } : {}) });
       const meter = new Meter(now(), append && part ? await hashFile(part.part, part.offset) : undefined);
-      await pipeline(bodyOf(res), meter, sink.writable, { signal: track.signal });
+      await pipeline(res.body, meter, sink.writable, { signal: track.signal });
       await sink.commit();
       return meter.measurement(now(), true);
     } catch (e) {
@@ -110,7 +110,7 @@ export function createTransferClient(deps: ClientDeps) {
 
   async function open(input: { transferId: string; address: DataAddress; signal?: AbortSignal }): Promise<{ body: Readable; contentType?: string; measured: Promise<Measurement> }> {
     const track = registry.track(input.transferId, input.signal);
-    let res: Response;
+    let res: StreamAnswer;
     try {
       res = await request(input.address, {}, track.signal);
     } catch (e) {
@@ -118,7 +118,7 @@ export function createTransferClient(deps: ClientDeps) {
       throw e;
     }
     const meter = new Meter(now());
-    const source = bodyOf(res);
+    const source = res.body;
     const measured = new Promise<Measurement>((resolve) => {
       let ended = false;
       meter.once('end', () => (ended = true));
@@ -135,5 +135,4 @@ export function createTransferClient(deps: ClientDeps) {
   return { push, pull, open };
 }
 
-const bodyOf = (res: Response): Readable => (res.body ? Readable.fromWeb(res.body as WebReadableStream<Uint8Array>) : Readable.from([]));
 const abortReason = (signal: AbortSignal): AppError => (isAppError(signal.reason) ? signal.reason : new AppError('DS_DATAPLANE_ABORTED', 'the transfer stream was stopped'));
