@@ -8,6 +8,7 @@ import { forEachEngine, openTestDatabase } from '../../test/support/databases.js
 import type { Database } from '../db/index.js';
 import { ManualClock, SequentialIds, silentLogger, type Authenticator } from '../kernel/index.js';
 import { createHttpApp, type App } from '../node/http-app.js';
+import { SqlSeenTokenStore } from './adapters/sql-identity.store.js';
 import { createIdentity, type Identity, type IdentityDeps } from './index.js';
 
 const URL_A = 'http://127.0.0.1:4999';
@@ -160,6 +161,23 @@ forEachEngine('identity store', (engine) => {
     } finally {
       await fresh.close();
     }
+  });
+
+  it('records a jti and reads its issuer\'s status in one statement', async () => {
+    const store = new SqlSeenTokenStore(d.db);
+    const row = (did: string, status: 'active' | 'suspended') => ({ did, name: did, roles: '[]', endpoints: '{}', did_document: '{}', credential: '', self_description: '{}', status, status_reason: null, verified_at: clock.now(), added_at: clock.now(), updated_at: clock.now() });
+    await d.db.insertInto('participants').values([row('did:web:active.example', 'active'), row('did:web:suspended.example', 'suspended')]).execute();
+    const read = (did: string) => d.db.selectFrom('participants').select('status').where('did', '=', did);
+    const until = new Date('2026-04-02T00:00:00Z');
+    assert.deepEqual(await store.markSeenReading('did:web:active.example', 'j1', until, read('did:web:active.example')), { fresh: true, status: 'active' });
+    assert.deepEqual(await store.markSeenReading('did:web:active.example', 'j1', until, read('did:web:active.example')), { fresh: false, status: 'active' });
+    assert.deepEqual(await store.markSeenReading('did:web:suspended.example', 'j1', until, read('did:web:suspended.example')), { fresh: true, status: 'suspended' });
+    assert.deepEqual(await store.markSeenReading('did:web:stranger.example', 'j2', until, read('did:web:stranger.example')), { fresh: true, status: undefined });
+    // Two requests racing with one token: exactly one is fresh.
+    const raced = await Promise.all(Array.from({ length: 8 }, () => store.markSeenReading('did:web:active.example', 'j3', until, read('did:web:active.example'))));
+    assert.equal(raced.filter((r) => r.fresh).length, 1);
+    await d.db.deleteFrom('seen_tokens').execute();
+    await d.db.deleteFrom('participants').execute();
   });
 
   it('sweeps seen token ids once expired', async () => {

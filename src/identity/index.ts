@@ -5,7 +5,7 @@ import type { App } from '../node/http-app.js';
 import { createDidResolver, fetchPublicDocument, type DidResolver } from './adapters/http-did.resolver.js';
 import { createSealer, loadMasterKey, type Sealer } from './adapters/master-key.js';
 import { SqlApiKeyStore } from './adapters/sql-api-key.store.js';
-import { SqlIdentityStore, SqlSeenTokenStore } from './adapters/sql-identity.store.js';
+import { SqlIdentityStore, SqlSeenTokenStore, type ParticipantStatus, type StatusRead } from './adapters/sql-identity.store.js';
 import { SqlNodeKeyStore } from './adapters/sql-node-key.store.js';
 import { createApiKeys } from './app/api-keys.js';
 import { createJwsSigner, type JwsSigner } from './app/jws-signer.js';
@@ -26,10 +26,11 @@ export { fetchPublicDocument, type DidResolver } from './adapters/http-did.resol
 
 export type { JwsSigner } from './app/jws-signer.js';
 export type { Sealer } from './adapters/master-key.js';
+export type { StatusRead } from './adapters/sql-identity.store.js';
 /** The node's sealer from its master key (DASES_MASTER_KEY, or `<dataDir>/master.key`), for offline commands. */
 export const nodeSealer = (opts: { masterKey?: string | undefined; dataDir: string | null }): Sealer => createSealer(loadMasterKey(opts).key);
 
-export type ParticipantStatus = 'active' | 'suspended';
+export type { ParticipantStatus } from './adapters/sql-identity.store.js';
 
 export interface IdentityDeps {
   db: Kysely<DB>;
@@ -56,7 +57,11 @@ export interface Identity {
   verifyCredential(jwt: string, didDocument: DidDocument): Promise<Result<ParticipantSubject>>;
   /** The fetch used for other nodes' public documents (https only outside loopback, bounded). */
   fetchDocument(url: string, accept: string): Promise<string>;
-  authenticatorFor(participants: { statusOf(did: string): Promise<ParticipantStatus | undefined> }): Authenticator;
+  /**
+   * `statusRead`, when given, is `statusOf` as a query: node tokens then record their jti and read their issuer's
+   * status in one statement.
+   */
+  authenticatorFor(participants: { statusOf(did: string): Promise<ParticipantStatus | undefined>; statusRead?(did: string): StatusRead }): Authenticator;
   routes: (app: App) => Promise<void>;
   rotateKey(): Promise<void>;
   sweepSeenTokens(): Promise<number>;
@@ -118,6 +123,7 @@ export async function createIdentity(deps: IdentityDeps): Promise<Identity> {
           invalidate: (d) => resolver.invalidate(d),
           cached: (d) => resolver.cached?.(d),
           markSeen: (issuer, jti, exp) => seen.markSeen(issuer, jti, exp),
+          ...(participants.statusRead ? { markSeenReadingStatus: (issuer: string, jti: string, exp: Date) => seen.markSeenReading(issuer, jti, exp, participants.statusRead!(issuer)) } : {}),
         }),
     }),
     routes: async (app: App) => {

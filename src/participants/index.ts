@@ -14,6 +14,8 @@ export type { ParticipantAudit, ParticipantAuditEvent, ParticipantEventType } fr
 
 export interface Participants {
   directory: ParticipantDirectory;
+  /** `directory.statusOf` as a query, for authentication to read along with its own write in one statement. */
+  statusRead(did: string): ReturnType<SqlParticipantStore['statusRead']>;
   routes: (app: App) => Promise<void>;
   /** A DID (did:web:…) or a node URL. */
   add(didOrUrl: string): Promise<{ participant: Participant; created: boolean }>;
@@ -40,6 +42,7 @@ export function createParticipants(deps: {
       get: (did) => store.get(did),
       statusOf: (did) => store.statusOf(did),
     },
+    statusRead: (did) => store.statusRead(did),
     routes: participantRoutes({ service, store }),
     add: (didOrUrl) => service.add(didOrUrl.startsWith('did:') ? { did: didOrUrl } : { url: didOrUrl }),
     suspend: (did, reason) => service.suspend(did, reason),

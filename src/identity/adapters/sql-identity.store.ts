@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, SelectQueryBuilder } from 'kysely';
 import { json, type DB } from '../../db/index.js';
 import type { Profile } from '../domain/profile.js';
 
@@ -31,6 +31,10 @@ export class SqlIdentityStore {
   }
 }
 
+export type ParticipantStatus = 'active' | 'suspended';
+/** A query of one participant's registry status (the participants context builds it). */
+export type StatusRead = SelectQueryBuilder<DB, 'participants', { status: ParticipantStatus }>;
+
 export class SqlSeenTokenStore {
   constructor(private readonly db: Kysely<DB>) {}
 
@@ -43,6 +47,18 @@ export class SqlSeenTokenStore {
       .returning('jti')
       .executeTakeFirst();
     return row !== undefined;
+  }
+
+  /**
+   * markSeen and a read of the issuer's registry status in one statement (one round trip on every node-to-node
+   * message): `read` is the participants context's query of that status.
+   */
+  async markSeenReading(issuer: string, jti: string, expiresAt: Date, read: StatusRead): Promise<{ fresh: boolean; status: ParticipantStatus | undefined }> {
+    const row = await this.db
+      .with('j', (qb) => qb.insertInto('seen_tokens').values({ issuer, jti, expires_at: expiresAt }).onConflict((oc) => oc.columns(['issuer', 'jti']).doNothing()).returning('jti'))
+      .selectNoFrom((eb) => [eb.exists(eb.selectFrom('j').select('jti')).as('fresh'), read.as('status')])
+      .executeTakeFirstOrThrow();
+    return { fresh: Boolean(row.fresh), status: row.status ?? undefined };
   }
 
   async sweep(now: Date): Promise<number> {

@@ -185,4 +185,39 @@ describe('node-to-node tokens', () => {
       assert.deepEqual(resolved, [B]);
     });
   });
+  describe('with the jti record and the status read in one round trip', () => {
+    let separate: number;
+    const oneTrip = (): TokenVerifierDeps => ({
+      ...deps(),
+      statusOf: async (d) => {
+        separate += 1;
+        return status.get(d);
+      },
+      markSeen: async () => {
+        separate += 1;
+        return true;
+      },
+      markSeenReadingStatus: async (iss, jti) => ({ status: status.get(iss), fresh: seen.has(`${iss} ${jti}`) ? false : (seen.add(`${iss} ${jti}`), true) }),
+      cached: (d) => docs.get(d),
+    });
+    const refuses = (token: string, code: string) => assert.rejects(verifyNodeToken(token, oneTrip()), (e: unknown) => e instanceof AppError && e.code === code);
+    beforeEach(() => {
+      separate = 0;
+    });
+
+    it('accepts a fresh token once and refuses its replay', async () => {
+      const token = await signB(ME);
+      assert.equal((await verifyNodeToken(token, oneTrip())).did, B);
+      await refuses(token, 'DS_AUTH_TOKEN_REPLAYED');
+      assert.equal(separate, 0, 'neither statusOf nor markSeen ran on their own');
+    });
+
+    it('refuses a suspended issuer and a stranger by what the same trip read', async () => {
+      status.set(B, 'suspended');
+      await refuses(await signB(ME), 'DS_AUTH_SUSPENDED_PARTICIPANT');
+      status.set(B, 'active');
+      await verifyNodeToken(await signB(ME), oneTrip());
+      await refuses(await signC(ME), 'DS_AUTH_UNKNOWN_PARTICIPANT');
+    });
+  });
 });

@@ -33,6 +33,8 @@ export interface TokenVerifierDeps {
   cached?(did: string): DidDocument | undefined;
   /** Records the jti; false when it was already seen for that issuer. */
   markSeen(issuer: string, jti: string, expiresAt: Date): Promise<boolean>;
+  /** markSeen and statusOf of the issuer in one round trip, where the stores can. */
+  markSeenReadingStatus?(issuer: string, jti: string, expiresAt: Date): Promise<{ fresh: boolean; status: 'active' | 'suspended' | undefined }>;
 }
 
 const invalid = (why: string) => new AppError('DS_AUTH_INVALID_TOKEN', `bearer token: ${why}`);
@@ -91,7 +93,10 @@ async function verifyKnown(token: string, deps: TokenVerifierDeps, issuer: strin
     if ((await deps.statusOf(issuer)) === undefined) throw unknown(issuer);
     throw e;
   }
-  const [status, fresh] = await Promise.all([deps.statusOf(issuer), deps.markSeen(issuer, claims.jti, new Date((claims.exp + CLOCK_SKEW_S) * 1000))]);
+  const keepUntil = new Date((claims.exp + CLOCK_SKEW_S) * 1000);
+  const { status, fresh } = deps.markSeenReadingStatus
+    ? await deps.markSeenReadingStatus(issuer, claims.jti, keepUntil)
+    : await Promise.all([deps.statusOf(issuer), deps.markSeen(issuer, claims.jti, keepUntil)]).then(([status, fresh]) => ({ status, fresh }));
   if (status === undefined) throw unknown(issuer);
   if (status === 'suspended') throw suspended(issuer);
   if (!fresh) throw replayed();

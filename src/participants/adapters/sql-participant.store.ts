@@ -88,7 +88,12 @@ export class SqlParticipantStore {
   }
 
   async statusOf(did: string): Promise<ParticipantStatus | undefined> {
-    return (await this.db.selectFrom('participants').select('status').where('did', '=', did).executeTakeFirst())?.status;
+    return (await this.statusRead(did).executeTakeFirst())?.status;
+  }
+
+  /** The read of `statusOf` as a query, for a statement that reads it along with its own write (authentication). */
+  statusRead(did: string) {
+    return this.db.selectFrom('participants').select('status').where('did', '=', did);
   }
 
   async list(opts: { status?: ParticipantStatus | undefined; limit: number; offset: number }): Promise<{ items: Participant[]; total: number }> {
