@@ -49,7 +49,8 @@ export function createRunner(deps: { db: Kysely<DB>; store: TransferStore; outbo
   /**
    * Writes the new or changed transfer with what commits with it; undefined when a save found another version.
    * Without extra writes it is a single statement (the row, with its messages through outbox.enqueueWith, or
-   * alone), atomic on its own: one round trip instead of a transaction of up to four.
+   * alone), atomic on its own: one round trip instead of a transaction of up to four. With them (a receipt, a
+   * transition hook), the row and its messages are still one statement of the transaction.
    */
   async function persist(step: Step, kind: 'insert' | 'save', before?: Transfer['state']): Promise<string[] | undefined> {
     const hook = deps.onTransition && before !== step.next.state && deps.onTransition.applies(before, step.next);
@@ -66,11 +67,19 @@ export function createRunner(deps: { db: Kysely<DB>; store: TransferStore; outbo
       return [];
     }
     return db.transaction().execute(async (tx) => {
-      if (kind === 'insert') await store.insert(tx, step.next);
-      else if (!(await store.save(tx, step.next))) return undefined;
-      const ids: string[] = [];
-      const caller = outbox.committed ? { afterCommit: 'caller' as const } : undefined;
-      for (const m of sends) ids.push(await outbox.enqueue(tx, m, caller));
+      let ids: string[] = [];
+      if (sends.length && outbox.enqueueWith && outbox.committed) {
+        // The row and its messages in one statement here too (delivered once the caller says it committed).
+        const statement = kind === 'insert' ? store.insertStatement(tx, step.next) : store.saveStatement(tx, step.next);
+        const enqueued = await outbox.enqueueWith(tx, statement, sends, { afterCommit: 'caller' });
+        if (!enqueued) return undefined;
+        ids = enqueued;
+      } else {
+        if (kind === 'insert') await store.insert(tx, step.next);
+        else if (!(await store.save(tx, step.next))) return undefined;
+        const caller = outbox.committed ? { afterCommit: 'caller' as const } : undefined;
+        for (const m of sends) ids.push(await outbox.enqueue(tx, m, caller));
+      }
       if (hook) await deps.onTransition?.run(tx, before, step.next);
       // Last: the receipt appends to the log, whose lock is then held until our commit.
       if (step.record) await step.record(tx);
