@@ -68,9 +68,10 @@ forEachEngine('transparency log', (engine) => {
   const canonicals: string[] = [];
   const appendN = async (count: number, type?: string) => {
     const out = await d.db.transaction().execute((tx) => log.appendMany(tx, Array.from({ length: count }, (_, i) => entry(canonicals.length + i, type))));
+    // At each entry's own index: appends that run concurrently may return in another order than the log's.
     for (const e of out) {
-      const { index: _i, ...body } = e;
-      canonicals.push(JSON.stringify(Object.fromEntries(Object.entries(body).sort(([a], [b]) => (a < b ? -1 : 1)))));
+      const { index, ...body } = e;
+      canonicals[index] = JSON.stringify(Object.fromEntries(Object.entries(body).sort(([a], [b]) => (a < b ? -1 : 1))));
     }
     return out;
   };
