@@ -1,11 +1,12 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { agents, headersOf, IDLE_SOCKET_MS, isRedirect } from '../../kernel/index.js';
 
 /**
- * The data plane's HTTP client (a consumer node pulling, a provider pushing): node:http(s) with keep-alive
- * connections, the bodies as Node streams. fetch's web streams cost a conversion on each side of every chunk and
+ * The data plane's HTTP client (a consumer node pulling, a provider pushing): node:http(s) with the kernel's
+ * keep-alive connections, the bodies as Node streams. fetch's web streams cost a conversion on each side of every chunk and
  * about three times the CPU per request; this keeps fetch's rules that matter here: no redirects (the transfer
  * token must not travel to another address), a deadline for the answer's headers once the request is sent, and
  * one for a body that stops arriving while it is being read (not while our reader holds it back).
@@ -35,10 +36,6 @@ export interface StreamTimeouts {
   idleMs: number;
 }
 
-// Idle sockets are closed before a Node server's default 5 s keep-alive would close them under a new request.
-const agents = { 'http:': new HttpAgent({ keepAlive: true, timeout: 4000 }), 'https:': new HttpsAgent({ keepAlive: true, timeout: 4000 }) };
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-
 export function streamRequest(url: string, init: StreamRequest, signal: AbortSignal, timeouts: StreamTimeouts): Promise<StreamAnswer> {
   let target: URL;
   try {
@@ -63,7 +60,7 @@ export function streamRequest(url: string, init: StreamRequest, signal: AbortSig
     const req = send(target, { method: init.method, agent: agents[target.protocol as 'http:' | 'https:'], headers: init.headers }, (res) => {
       clearTimeout(timer);
       const status = res.statusCode ?? 0;
-      if (REDIRECTS.has(status) && res.headers.location !== undefined) return fail(new Error(`redirect (${status}) refused`));
+      if (isRedirect(res)) return fail(new Error(`redirect (${status}) refused`));
       answer = res;
       watchIdle(res, timeouts.idleMs);
       res.once('close', () => signal.removeEventListener('abort', onAbort));
@@ -97,17 +94,15 @@ function watchIdle(res: IncomingMessage, idleMs: number): void {
   res.once('close', () => {
     socket.off('timeout', onTimeout);
     // Back in the agent's pool, the socket takes the agent's idle timeout again.
-    if (!socket.destroyed) socket.setTimeout(4000);
+    if (!socket.destroyed) socket.setTimeout(IDLE_SOCKET_MS);
   });
 }
 
 function answerOf(res: IncomingMessage, status: number): StreamAnswer {
-  const headers = new Headers();
-  for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) headers.append(res.rawHeaders[i]!, res.rawHeaders[i + 1]!);
   return {
     status,
     ok: status >= 200 && status < 300,
-    headers,
+    headers: headersOf(res),
     body: res,
     text: (maxBytes) =>
       new Promise<string>((resolve) => {

@@ -21,9 +21,21 @@ export class TransportError extends Error {
   }
 }
 
-// Idle sockets are closed before a Node server's default 5 s keep-alive would close them under a new request.
-const agents = { 'http:': new HttpAgent({ keepAlive: true, timeout: 4000 }), 'https:': new HttpsAgent({ keepAlive: true, timeout: 4000 }) };
+/** Idle sockets are closed after this, before a Node server's default 5 s keep-alive would close them under a new request. */
+export const IDLE_SOCKET_MS = 4000;
+/** The keep-alive agents of node-to-node calls (the data plane's streams share them). */
+export const agents = { 'http:': new HttpAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS }), 'https:': new HttpsAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS }) };
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/** A redirect, refused as fetch with redirect: 'error' refuses it: a bearer token must not travel to another address. */
+export const isRedirect = (res: IncomingMessage): boolean => REDIRECTS.has(res.statusCode ?? 0) && res.headers.location !== undefined;
+
+/** An answer's headers as fetch's Headers. */
+export function headersOf(res: IncomingMessage): Headers {
+  const headers = new Headers();
+  for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) headers.append(res.rawHeaders[i]!, res.rawHeaders[i + 1]!);
+  return headers;
+}
 
 export function httpExchange(
   url: string,
@@ -63,8 +75,7 @@ export function httpExchange(
 
 function read(res: IncomingMessage, maxBytes: number, finish: (error: TransportError | undefined, answer?: TransportAnswer) => void): void {
   const status = res.statusCode ?? 0;
-  // As fetch with redirect: 'error': the token must not travel to another address.
-  if (REDIRECTS.has(status) && res.headers.location !== undefined) return finish(new TransportError(`redirect (${status}) refused`, 'unreachable'));
+  if (isRedirect(res)) return finish(new TransportError(`redirect (${status}) refused`, 'unreachable'));
   if (Number(res.headers['content-length'] ?? 0) > maxBytes) return finish(new TransportError(`answer larger than ${maxBytes} bytes`, 'too-large'));
   const chunks: Buffer[] = [];
   let size = 0;
@@ -77,9 +88,5 @@ function read(res: IncomingMessage, maxBytes: number, finish: (error: TransportE
   res.on('close', () => {
     if (!res.complete) finish(new TransportError('answer cut short', 'unreachable'));
   });
-  res.on('end', () => {
-    const headers = new Headers();
-    for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) headers.append(res.rawHeaders[i]!, res.rawHeaders[i + 1]!);
-    finish(undefined, { status, headers, text: Buffer.concat(chunks).toString('utf8') });
-  });
+  res.on('end', () => finish(undefined, { status, headers: headersOf(res), text: Buffer.concat(chunks).toString('utf8') }));
 }

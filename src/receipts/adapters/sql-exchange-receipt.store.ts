@@ -60,12 +60,7 @@ export class SqlExchangeReceiptStore {
    * events of a consumer meet here.
    */
   async lock(tx: Kysely<DB>, transferId: string, role: ExchangeRow['role'], now: Date): Promise<ExchangeRow> {
-    return tx
-      .insertInto('exchange_receipts')
-      .values({ transfer_id: transferId, role, status: 'pending', created_at: now, updated_at: now })
-      .onConflict((oc) => oc.column('transfer_id').doUpdateSet((eb) => ({ transfer_id: eb.ref('exchange_receipts.transfer_id') })))
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    return (await this.lockMany(tx, [transferId], role, now)).get(transferId)!;
   }
 
   /**

@@ -29,7 +29,6 @@ interface Checked {
   transferId: string;
 }
 
-
 interface StoredMeasurement {
   bytes: number;
   sha256: string;

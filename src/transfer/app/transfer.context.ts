@@ -101,7 +101,7 @@ export function receiptOf(ctx: TransferContext, t: Transfer): Step['record'] {
  * Provider: the data went out completely (a finite pull served, a push done). Completes and tells the consumer, or,
  * when the consumer's completion came first, records the measurement and the receipt on the completed transfer.
  */
-export async function providerDelivered(ctx: TransferContext, t: Transfer, m: Measurement): Promise<Step | undefined> {
+export function providerDelivered(ctx: TransferContext, t: Transfer, m: Measurement): Step | undefined {
   if (t.state === 'COMPLETED') {
     if (t.sha256 !== undefined) return undefined;
     const next = { ...t, ...measured(m), updatedAt: ctx.clock.now() };
