@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Command } from 'commander';
 import { pollUntil } from '../../test/support/poll.js';
+import { startAll } from '../../test/support/start-all.js';
 import { ADMIN, impactStudyRulebook, startRulebookNode, trustEachOther, type RulebookNode } from '../rulebook/testing/rulebook-nodes.js';
 import { registerRulebookCommands, templateSpec } from './rulebook.command.js';
 
@@ -27,7 +28,7 @@ describe('dases templates and ecosystems commands', () => {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'dases-rulebook-cli-'));
-    [lab, tool] = await Promise.all([startRulebookNode('lab', 'pglite', ['orchestrator']), startRulebookNode('tool', 'pglite', ['data-provider'])]);
+    [lab, tool] = await startAll([startRulebookNode('lab', 'pglite', ['orchestrator']), startRulebookNode('tool', 'pglite', ['data-provider'])]);
     await trustEachOther([lab, tool]);
   });
   after(async () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { forEachEngine } from '../../test/support/databases.js';
 import { pollUntil } from '../../test/support/poll.js';
+import { startAll } from '../../test/support/start-all.js';
 import { AppError, systemClock } from '../kernel/index.js';
 import { verifyConsentReceipt } from './index.js';
 import { startConsentNode, type ConsentNode } from './testing/consent-nodes.js';
@@ -21,7 +22,7 @@ forEachEngine('consent between three nodes (intermediary, training body, agency)
   };
 
   before(async () => {
-    [I, TB, AG] = await Promise.all([startConsentNode('intermediary', engine, systemClock, { intermediary: true }), startConsentNode('training-body', engine, systemClock, { intermediary: false }), startConsentNode('agency', engine, systemClock, { intermediary: false })]);
+    [I, TB, AG] = await startAll([startConsentNode('intermediary', engine, systemClock, { intermediary: true }), startConsentNode('training-body', engine, systemClock, { intermediary: false }), startConsentNode('agency', engine, systemClock, { intermediary: false })]);
     for (const [a, b] of [[I, TB], [I, AG], [TB, I], [TB, AG], [AG, I], [AG, TB]] as const) await a.participants.add(b.did);
     I.people.link('lea', AG.did, 'ag-9').link('lea', TB.did, 'tb-123');
     TB.consent.onStopped((id) => stoppedAt.set(id, performance.now()));

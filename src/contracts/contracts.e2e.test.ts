@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { forEachEngine } from '../../test/support/databases.js';
 import { pollUntil } from '../../test/support/poll.js';
+import { startAll } from '../../test/support/start-all.js';
 import { ManualClock } from '../kernel/index.js';
 import { verifyContractFile } from './index.js';
 import { startContractNode, trustEachOther, type ContractNode } from './testing/contract-nodes.js';
@@ -35,7 +36,7 @@ forEachEngine('multi-party contracts across three nodes', (engine) => {
   const logged = async (n: ContractNode, type: string) => (await n.ledger.entries({ type })).filter((e) => e.subject === id).map((e) => e.payload);
 
   before(async () => {
-    [a, b, c] = (await Promise.all(['a', 'b', 'c'].map((name) => startContractNode(name, engine, clock)))) as [ContractNode, ContractNode, ContractNode];
+    [a, b, c] = await startAll([startContractNode('a', engine, clock), startContractNode('b', engine, clock), startContractNode('c', engine, clock)]);
     await trustEachOther([a, b, c]);
   });
   after(async () => {

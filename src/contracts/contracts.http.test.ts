@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { forEachEngine } from '../../test/support/databases.js';
 import { pollUntil } from '../../test/support/poll.js';
+import { startAll } from '../../test/support/start-all.js';
 import { ManualClock } from '../kernel/index.js';
 import { NOTICE_TYP, SIGNATURE_TYP } from './index.js';
 import { startContractNode, trustEachOther, type ContractNode } from './testing/contract-nodes.js';
@@ -30,7 +31,7 @@ forEachEngine('contract routes: authorisation and bad input', (engine) => {
   const bilateral = { role: 'provider', offerId: 'urn:uuid:offer-1', policy: { '@type': 'Offer', permission: [{ action: 'use' }] }, purpose: 'research' };
 
   before(async () => {
-    [a, b, c] = (await Promise.all(['a', 'b', 'c'].map((name) => startContractNode(name, engine, clock)))) as [ContractNode, ContractNode, ContractNode];
+    [a, b, c] = await startAll([startContractNode('a', engine, clock), startContractNode('b', engine, clock), startContractNode('c', engine, clock)]);
     await trustEachOther([a, b, c]);
     reader = (await a.api('POST', '/api/v1/keys', { name: 'r', scopes: ['read'] })).body.key;
     const res = await a.api('POST', '/api/v1/contracts', { ...bilateral, counterParty: b.did });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import tar from 'tar-stream';
 import { pollUntil } from '../../test/support/poll.js';
+import { startAll } from '../../test/support/start-all.js';
 import { startPlane, type TestPlane } from './testing/dataplane-test-kit.js';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -17,7 +18,7 @@ describe('data plane: file and directory sources, file and folder sinks', () => 
   let dir: string;
   let big: Buffer;
   before(async () => {
-    [provider, consumer] = await Promise.all([startPlane('provider'), startPlane('consumer')]);
+    [provider, consumer] = await startAll([startPlane('provider'), startPlane('consumer')]);
     dir = mkdtempSync(join(tmpdir(), 'dp-file-'));
     big = randomBytes(64 * 1024 * 1024);
     writeFileSync(join(dir, 'big.bin'), big);

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { startPlane, type TestPlane } from './testing/dataplane-test-kit.js';
+import { startAll } from '../../test/support/start-all.js';
 
 const TOTAL = 200 * 1024 * 1024;
 const CHUNK = Buffer.alloc(64 * 1024, 'dases-');
@@ -33,7 +34,7 @@ describe('data plane: bounded memory', () => {
   let consumer: TestPlane;
   let up: { server: Server; url: string };
   before(async () => {
-    [provider, consumer, up] = await Promise.all([startPlane('provider'), startPlane('consumer'), generator()]);
+    [provider, consumer, up] = await startAll([startPlane('provider'), startPlane('consumer'), generator()]);
   });
   after(async () => {
     await Promise.all([provider.close(), consumer.close()]);

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { pollUntil } from '../../test/support/poll.js';
+import { startAll } from '../../test/support/start-all.js';
 import { startPlane, type TestPlane } from './testing/dataplane-test-kit.js';
 
 const SECRET = 'Bearer upstream-secret-4242';
@@ -41,7 +42,7 @@ describe('data plane: REST sources, connections and REST sinks', () => {
   let consumer: TestPlane;
   let up: Awaited<ReturnType<typeof upstream>>;
   before(async () => {
-    [provider, consumer, up] = await Promise.all([startPlane('provider', { limits: { headersTimeoutMs: 300, idleTimeoutMs: 300 } }), startPlane('consumer'), upstream()]);
+    [provider, consumer, up] = await startAll([startPlane('provider', { limits: { headersTimeoutMs: 300, idleTimeoutMs: 300 } }), startPlane('consumer'), upstream()]);
     for (const p of [provider, consumer]) {
       const created = await p.api('POST', '/api/v1/connections', { name: 'lms', kind: 'http', url: `${up.url}/api`, headers: { Authorization: SECRET } });
       assert.equal(created.status, 201, JSON.stringify(created.body));

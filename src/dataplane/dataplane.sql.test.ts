@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { createServerDatabase } from '../../test/support/databases.js';
 import { pollUntil } from '../../test/support/poll.js';
+import { startAll } from '../../test/support/start-all.js';
 import { startPlane, type TestPlane } from './testing/dataplane-test-kit.js';
 
 const serverUrl = process.env.DASES_TEST_DATABASE_URL;
@@ -33,7 +34,7 @@ describe('data plane: SQL sources', { skip: serverUrl ? false : 'no PostgreSQL: 
     await c.query("insert into learners select g, 'learner ' || g, g % 5 from generate_series(1, 20000) g");
     await c.end();
     // A short statement timeout for the slow query's test, above one batch of the 'steady' query (500 ms).
-    [provider, consumer] = await Promise.all([startPlane('provider', { limits: { statementTimeoutMs: 1000, batchRows: 100 } }), startPlane('consumer')]);
+    [provider, consumer] = await startAll([startPlane('provider', { limits: { statementTimeoutMs: 1000, batchRows: 100 } }), startPlane('consumer')]);
     assert.equal((await provider.api('POST', '/api/v1/connections', { name: 'school', kind: 'postgres', url: school })).status, 201);
     const source = (query: string, parameters?: unknown[]) => ({ consumer: consumer.did, source: { type: 'sql' as const, connection: 'school', query, ...(parameters ? { parameters } : {}) }, finite: true });
     provider.gate.pulls.set('all', source('select id, name, level from learners order by id'));

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { forEachEngine } from '../../test/support/databases.js';
 import { pollUntil } from '../../test/support/poll.js';
+import { startAll } from '../../test/support/start-all.js';
 import { DSP_CONTEXT, ManualClock } from '../kernel/index.js';
 import { negotiationMessages } from './index.js';
 import { dspCall, OPEN_POLICY, publishOffer, startNegotiationNode, trustEachOther, type NegotiationNode } from './testing/negotiation-nodes.js';
@@ -35,7 +36,7 @@ forEachEngine('contract negotiation: termination, refusals and not-yours', (engi
   };
 
   before(async () => {
-    [p, c, x] = await Promise.all([startNegotiationNode('provider', engine, clock), startNegotiationNode('consumer', engine, clock), startNegotiationNode('xavier', engine, clock)]);
+    [p, c, x] = await startAll([startNegotiationNode('provider', engine, clock), startNegotiationNode('consumer', engine, clock), startNegotiationNode('xavier', engine, clock)]);
     await trustEachOther([p, c, x]);
     offer = await publishOffer(p);
     done = (await start()).body;

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { forEachEngine } from '../../test/support/databases.js';
 import { pollUntil } from '../../test/support/poll.js';
+import { startAll } from '../../test/support/start-all.js';
 import { ManualClock } from '../kernel/index.js';
 import type { RetryPolicy } from '../outbox/index.js';
 import { publishOffer, startNegotiationNode, trustEachOther, type NegotiationNode } from './testing/negotiation-nodes.js';
@@ -33,7 +34,7 @@ forEachEngine('contract negotiation across node restarts', (engine) => {
   };
 
   before(async () => {
-    [p, c] = await Promise.all([startNegotiationNode('provider', engine, clock, { retry }), startNegotiationNode('consumer', engine, clock, { retry })]);
+    [p, c] = await startAll([startNegotiationNode('provider', engine, clock, { retry }), startNegotiationNode('consumer', engine, clock, { retry })]);
     await trustEachOther([p, c]);
     offer = await publishOffer(p);
   });

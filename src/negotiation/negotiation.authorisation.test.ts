@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { ManualClock } from '../kernel/index.js';
 import { negotiationMessages } from './index.js';
 import { startNegotiationNode, type NegotiationNode } from './testing/negotiation-nodes.js';
+import { startAll } from '../../test/support/start-all.js';
 
 /**
  * Every route of the negotiation context: management routes refuse a missing or unknown API key and a key whose
@@ -20,7 +21,7 @@ describe('authorisation of the negotiation routes', () => {
     a.app.inject({ method: method as 'GET', url, headers: { ...headers, ...(method === 'POST' ? { 'content-type': 'application/json' } : {}) }, ...(method === 'POST' ? { payload: '{}' } : {}) });
 
   before(async () => {
-    [a, b] = await Promise.all([startNegotiationNode('alice', 'pglite', clock), startNegotiationNode('bob', 'pglite', clock)]);
+    [a, b] = await startAll([startNegotiationNode('alice', 'pglite', clock), startNegotiationNode('bob', 'pglite', clock)]);
     for (const scope of ['read', 'write'] as const) keys[scope] = (await a.api('POST', '/api/v1/keys', { name: scope, scopes: [scope] })).body.key;
   });
   after(async () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { forEachEngine } from '../../test/support/databases.js';
 import { pollUntil } from '../../test/support/poll.js';
+import { startAll } from '../../test/support/start-all.js';
 import { AppError, ManualClock } from '../kernel/index.js';
 import { OPEN_POLICY, publishOffer, startNegotiationNode, trustEachOther, type NegotiationNode } from './testing/negotiation-nodes.js';
 
@@ -35,7 +36,7 @@ forEachEngine('contract negotiation between two nodes', (engine) => {
   };
 
   before(async () => {
-    [p, c] = await Promise.all([startNegotiationNode('provider', engine, clock), startNegotiationNode('consumer', engine, clock)]);
+    [p, c] = await startAll([startNegotiationNode('provider', engine, clock), startNegotiationNode('consumer', engine, clock)]);
     await trustEachOther([p, c]);
     offer = await publishOffer(p);
   });

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { SignJWT } from 'jose';
 import { openTestDatabase } from '../../test/support/databases.js';
 import { freePort } from '../../test/support/nodes.js';
+import { startAll } from '../../test/support/start-all.js';
 import type { Database } from '../db/index.js';
 import { createIdentity, type Identity } from '../identity/index.js';
 import { ManualClock, randomIds, silentLogger } from '../kernel/index.js';
@@ -62,7 +63,7 @@ describe('participants over the network', () => {
   };
 
   before(async () => {
-    [a, b, stranger] = await Promise.all([startNode('a', 'FR-IDF'), startNode('b', 'FR-ARA'), startNode('s', 'DE-BY')]);
+    [a, b, stranger] = await startAll([startNode('a', 'FR-IDF'), startNode('b', 'FR-ARA'), startNode('s', 'DE-BY')], async (n) => (await n.app.close(), await n.database.close()));
     reader = (await api(a, 'POST', '/api/v1/keys', { name: 'r', scopes: ['read'] })).json().key;
   });
   after(async () => {

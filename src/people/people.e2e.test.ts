@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { forEachEngine, openTestDatabase, type Engine } from '../../test/support/databases.js';
 import { freePort } from '../../test/support/nodes.js';
+import { startAll } from '../../test/support/start-all.js';
 import type { Database } from '../db/index.js';
 import { createIdentity, type Identity } from '../identity/index.js';
 import { ManualClock, randomIds, silentLogger } from '../kernel/index.js';
@@ -83,7 +84,7 @@ forEachEngine('identifier links confirmed by the participant, node to node', (en
   };
 
   before(async () => {
-    [i, tb, ag] = await Promise.all([startNode('intermediary', engine, true), startNode('training-body', engine, false), startNode('agency', engine, false)]);
+    [i, tb, ag] = await startAll([startNode('intermediary', engine, true), startNode('training-body', engine, false), startNode('agency', engine, false)], async (n) => (await n.app.close(), await n.database.close()));
     for (const [a, b] of [[i, tb], [i, ag], [tb, i], [ag, i], [ag, tb], [tb, ag]] as const) await a.participants.add(b.identity.did);
   });
   after(async () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { forEachEngine } from '../../test/support/databases.js';
 import { pollUntil } from '../../test/support/poll.js';
+import { startAll } from '../../test/support/start-all.js';
 import { ManualClock, messageKind, verifyMessage } from '../kernel/index.js';
 import { ERASURE_CONFIRMATION_TYP, ErasureConfirmationPayload, EXCHANGE_REPORT_TYP, ExchangeReportPayload } from './index.js';
 import { ADMIN, startRightsNode, type RightsNode } from './testing/rights-nodes.js';
@@ -57,7 +58,7 @@ forEachEngine('rights across three nodes', (engine) => {
   };
 
   before(async () => {
-    [i, tb, ag] = await Promise.all([startRightsNode('I', engine, clock, { intermediary: true }), startRightsNode('TB', engine, clock, { intermediary: false }), startRightsNode('AG', engine, clock, { intermediary: false })]);
+    [i, tb, ag] = await startAll([startRightsNode('I', engine, clock, { intermediary: true }), startRightsNode('TB', engine, clock, { intermediary: false }), startRightsNode('AG', engine, clock, { intermediary: false })]);
     for (const [a, b] of [[i, tb], [i, ag], [tb, i], [ag, i], [tb, ag], [ag, tb]] as const) await a.participants.add(b.did);
     ({ token: lea, id: leaId } = await person('lea'));
     ({ token: bob } = await person('bob'));

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, before, it } from 'node:test';
 import { forEachEngine } from '../../test/support/databases.js';
 import { pollUntil } from '../../test/support/poll.js';
+import { startAll } from '../../test/support/start-all.js';
 import { ManualClock } from '../kernel/index.js';
 import { negotiate, publishDataset, startTransferNode, trustEachOther, type TransferNode } from './testing/transfer-nodes.js';
 
@@ -52,7 +53,7 @@ forEachEngine('transfers across node restarts', (engine) => {
     });
     await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
     sinkUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}/in`;
-    [p, c] = await Promise.all([startTransferNode('provider', engine, clock), startTransferNode('consumer', engine, clock)]);
+    [p, c] = await startAll([startTransferNode('provider', engine, clock), startTransferNode('consumer', engine, clock)]);
     await trustEachOther([p, c]);
   });
   after(async () => {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, it } from 'node:test';
 import { forEachEngine } from '../../test/support/databases.js';
 import { pollUntil } from '../../test/support/poll.js';
+import { startAll } from '../../test/support/start-all.js';
 import { ManualClock } from '../kernel/index.js';
 import { negotiate, publishDataset, startTransferNode, trustEachOther, type TransferNode } from './testing/transfer-nodes.js';
 
@@ -32,7 +33,7 @@ forEachEngine('DSP transfers between two nodes (real data plane, usage and recei
     dir = mkdtempSync(join(tmpdir(), 'dases-transfer-'));
     content = Buffer.from(Array.from({ length: 20_000 }, (_, i) => `line ${i}\n`).join(''));
     writeFileSync(join(dir, 'source.txt'), content);
-    [p, c] = await Promise.all([startTransferNode('provider', engine, clock), startTransferNode('consumer', engine, clock)]);
+    [p, c] = await startAll([startTransferNode('provider', engine, clock), startTransferNode('consumer', engine, clock)]);
     await trustEachOther([p, c]);
     offer = await publishDataset(p, [{ format: 'HttpData-PULL', mediaType: 'text/plain', source: { type: 'file', path: join(dir, 'source.txt') } }]);
     agreementId = await negotiate(c, p, offer);

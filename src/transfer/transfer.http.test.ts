@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { pollUntil } from '../../test/support/poll.js';
+import { startAll } from '../../test/support/start-all.js';
 import { ManualClock } from '../kernel/index.js';
 import { transferMessages } from './index.js';
 import { dspCall, negotiate, publishDataset, startTransferNode, trustEachOther, type TransferNode } from './testing/transfer-nodes.js';
@@ -23,7 +24,7 @@ describe('transfer routes: bad input and authorisation', () => {
   const paths = (r: { body: { errors?: Array<{ path: string }> } }) => (r.body.errors ?? []).map((e) => e.path);
 
   before(async () => {
-    [p, c, x] = await Promise.all([startTransferNode('provider', 'pglite', clock), startTransferNode('consumer', 'pglite', clock), startTransferNode('xavier', 'pglite', clock)]);
+    [p, c, x] = await startAll([startTransferNode('provider', 'pglite', clock), startTransferNode('consumer', 'pglite', clock), startTransferNode('xavier', 'pglite', clock)]);
     await trustEachOther([p, c, x]);
     const offer = await publishDataset(p, [{ format: 'HttpData-PULL', source: { type: 'file', path: '/etc/hostname' } }]);
     agreementId = await negotiate(c, p, offer);

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { startAll } from '../support/start-all.js';
 import { startNodeProcess, type NodeProcess } from '../support/nodes.js';
 
 const COMPLETED = 'http://adlnet.gov/expapi/verbs/completed';
@@ -14,7 +15,7 @@ describe('an LRS query offered as a dataset and transferred', { timeout: 180_000
   const course = `https://edtech.example/courses/${randomUUID()}`;
 
   before(async () => {
-    [provider, consumer] = await Promise.all([startNodeProcess('edtech'), startNodeProcess('lab')]);
+    [provider, consumer] = await startAll([startNodeProcess('edtech'), startNodeProcess('lab')], (n) => n.stop());
     assert.equal((await provider.api('POST', '/api/v1/participants', { did: consumer.did })).status, 201);
     assert.equal((await consumer.api('POST', '/api/v1/participants', { did: provider.did })).status, 201);
     const c = await provider.api('POST', '/api/v1/lrs/clients', { name: 'the edtech tool', scopes: ['statements/write'] });

@@ -7,6 +7,7 @@ import { loadConfig, silentLogger } from '../../src/kernel/index.js';
 import { buildNode, type DasesNode } from '../../src/node/node.js';
 import { createServerDatabase } from '../support/databases.js';
 import { freePort } from '../support/nodes.js';
+import { startAll } from '../support/start-all.js';
 
 const skip = process.env.DASES_TEST_DATABASE_URL ? false : 'needs PostgreSQL (DASES_TEST_DATABASE_URL; npm test starts one when installed)';
 
@@ -33,7 +34,7 @@ describe('several node processes sharing one PostgreSQL database', { skip }, () 
     const masterKey = Buffer.alloc(32, 7).toString('base64');
     const [p1, p2, p3] = await Promise.all([freePort(), freePort(), freePort()]);
     const shared = { DATABASE_URL: databaseUrl, DASES_MASTER_KEY: masterKey, DASES_URL: `http://127.0.0.1:${p1}` };
-    [one, two] = await Promise.all([start('one', shared, p1), start('two', shared, p2)]);
+    [one, two] = await startAll([start('one', shared, p1), start('two', shared, p2)]);
     peer = await start('peer', {}, p3);
     await Promise.all([one.listen(), two.listen(), peer.listen()]);
   });

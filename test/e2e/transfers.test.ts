@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { pollUntil } from '../support/poll.js';
+import { startAll } from '../support/start-all.js';
 import { startNodeProcess, type NodeProcess } from '../support/nodes.js';
 
 const MB = 1 << 20;
@@ -135,7 +136,7 @@ describe('data transfers between two node processes', { timeout: 600_000 }, () =
       });
       req.on('aborted', () => received.push({ sha256: '', bytes, complete: false }));
     });
-    [p, c] = await Promise.all([startNodeProcess('provider'), startNodeProcess('consumer')]);
+    [p, c] = await startAll([startNodeProcess('provider'), startNodeProcess('consumer')], (n) => n.stop());
     assert.equal((await p.api('POST', '/api/v1/participants', { did: c.did })).status, 201);
     assert.equal((await c.api('POST', '/api/v1/participants', { did: p.did })).status, 201);
     const conn = await p.api('POST', '/api/v1/connections', { name: 'edtech-api', kind: 'http', url: upstream.url, headers: { authorization: 'Bearer upstream-secret' } });

@@ -4,6 +4,7 @@ import { after, before, it } from 'node:test';
 import { forEachEngine, openTestDatabase, type Engine } from '../../../test/support/databases.js';
 import { freePort } from '../../../test/support/nodes.js';
 import { pollUntil } from '../../../test/support/poll.js';
+import { startAll } from '../../../test/support/start-all.js';
 import type { Database } from '../../db/index.js';
 import { createIdentity, type Identity } from '../../identity/index.js';
 import { ManualClock, randomIds, silentLogger } from '../../kernel/index.js';
@@ -55,7 +56,7 @@ forEachEngine('cross-node witnessing of transparency logs', (engine) => {
   const typesIn = async (n: TestNode, type: string) => (await n.ledger.entries({ type })).map((e) => e.subject);
 
   before(async () => {
-    [a, b] = await Promise.all([startNode('a', engine), startNode('b', engine)]);
+    [a, b] = await startAll([startNode('a', engine), startNode('b', engine)], async (n) => (await n.app.close(), await n.database.close()));
     await a.participants.add(b.identity.did);
     await b.participants.add(a.identity.did);
     reader = (await api(b, 'POST', '/api/v1/keys', { name: 'r', scopes: ['read'] })).json().key;
