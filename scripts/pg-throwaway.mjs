@@ -35,11 +35,17 @@ export async function startThrowawayPostgres() {
     process.stderr.write(`could not initdb a throwaway PostgreSQL: ${r.stderr}\n`);
     return null;
   }
-  const port = await freePort();
-  r = run([join(bin, 'pg_ctl'), '-D', data, '-w', '-l', join(dir, 'log'), '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300`, 'start']);
-  if (r.status !== 0) {
-    process.stderr.write(`could not start a throwaway PostgreSQL: ${r.stderr}${r.stdout}\n`);
-    return null;
+  // The port is free when chosen but not reserved: another process may take it before the server binds it.
+  // A start that fails is retried on another port.
+  let port;
+  for (let attempt = 1; ; attempt++) {
+    port = await freePort();
+    r = run([join(bin, 'pg_ctl'), '-D', data, '-w', '-l', join(dir, 'log'), '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300`, 'start']);
+    if (r.status === 0) break;
+    if (attempt === 3) {
+      process.stderr.write(`could not start a throwaway PostgreSQL: ${r.stderr}${r.stdout}\n`);
+      return null;
+    }
   }
   return {
     url: `postgres://dases@127.0.0.1:${port}/postgres`,
