@@ -23,8 +23,25 @@ export interface PortRange {
   locks: string;
 }
 
-// Below Linux's default ephemeral range.
-const SHARED: PortRange = { first: 20000, last: 32767, locks: join(tmpdir(), 'dases-test-ports') };
+/** The first port of the kernel's ephemeral range (Linux; 32768 by default and elsewhere). */
+function ephemeralLow(): number {
+  try {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(low) && low > 0 ? low : 32768;
+  } catch {
+    return 32768;
+  }
+}
+
+/** Up to 12,768 ports just below the ephemeral range; if that range starts too low to leave 1,000, the usual 20000-32767. */
+function sharedRange(): PortRange {
+  const locks = join(tmpdir(), 'dases-test-ports');
+  const last = ephemeralLow() - 1;
+  const first = Math.max(10000, last - 12767);
+  return last - first + 1 >= 1000 ? { first, last, locks } : { first: 20000, last: 32767, locks };
+}
+
+const SHARED = sharedRange();
 const held = new Set<string>();
 
 process.once('exit', () => {
@@ -98,7 +115,7 @@ export async function reservePort(range: PortRange): Promise<number> {
   throw new Error(`no free port between ${range.first} and ${range.last}`);
 }
 
-/** A loopback port for a test node, from the range every test shares. */
+/** A loopback port for a test node, from the range every test shares (20000-32767 with Linux's defaults). */
 export function freePort(): Promise<number> {
   return reservePort(SHARED);
 }
