@@ -10,7 +10,7 @@
 // reserved across processes with a lock file created exclusively (O_EXCL) under the temporary directory. The
 // reservation lasts as long as the process that took it (a later test may restart a node on the same port);
 // lock files left by a process that died are taken over.
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,7 +106,9 @@ function bindable(port: number): Promise<boolean> {
 
 /** A loopback port of `range` reserved for this process, free when returned, that no other test process will be given. */
 export async function reservePort(range: PortRange): Promise<number> {
-  mkdirSync(range.locks, { recursive: true });
+  // Shared by every user of the machine, as the ports are: writable by all, and sticky (as /tmp is) so that
+  // a user removes only its own locks. Another user's lock counts as live (signalling its owner is refused).
+  if (mkdirSync(range.locks, { recursive: true }) !== undefined) chmodSync(range.locks, 0o1777);
   const span = range.last - range.first + 1;
   const start = Math.floor(Math.random() * span);
   for (let i = 0; i < span; i++) {
