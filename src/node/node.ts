@@ -170,7 +170,7 @@ export async function buildNode(opts: NodeOptions): Promise<DasesNode> {
     const { app, metrics, routes, compileSchemas } = await createHttpApp({
       logger,
       bodyLimit: config.bodyLimit,
-      authenticator: { ...identity.authenticatorFor({ statusOf: participants.directory.statusOf, statusRead: participants.statusRead }), person: (token) => people.authenticate(token), lrsClient: (key, secret) => lrs.authenticate(key, secret) },
+      authenticator: { ...identity.authenticatorFor(participants.directory), person: (token) => people.authenticate(token), lrsClient: (key, secret) => lrs.authenticate(key, secret) },
       title: `dases node: ${config.name}`,
     });
     await app.register(systemRoutes({ database, metrics, did: identity.did }));

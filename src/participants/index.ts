@@ -13,9 +13,11 @@ export type { ParticipantsIdentity } from './app/participants.service.js';
 export type { ParticipantAudit, ParticipantAuditEvent, ParticipantEventType } from './app/participant-audit.js';
 
 export interface Participants {
-  directory: ParticipantDirectory;
-  /** `directory.statusOf` as a query, for authentication to read along with its own write in one statement. */
-  statusRead(did: string): ReturnType<SqlParticipantStore['statusRead']>;
+  /**
+   * With `statusRead`, `statusOf` as a query: authentication (identity.authenticatorFor) reads it along with its
+   * own write in one statement.
+   */
+  directory: ParticipantDirectory & { statusRead(did: string): ReturnType<SqlParticipantStore['statusRead']> };
   routes: (app: App) => Promise<void>;
   /** A DID (did:web:…) or a node URL. */
   add(didOrUrl: string): Promise<{ participant: Participant; created: boolean }>;
@@ -41,8 +43,8 @@ export function createParticipants(deps: {
       listActive: async () => (await store.list({ status: 'active', limit: 10_000, offset: 0 })).items,
       get: (did) => store.get(did),
       statusOf: (did) => store.statusOf(did),
+      statusRead: (did) => store.statusRead(did),
     },
-    statusRead: (did) => store.statusRead(did),
     routes: participantRoutes({ service, store }),
     add: (didOrUrl) => service.add(didOrUrl.startsWith('did:') ? { did: didOrUrl } : { url: didOrUrl }),
     suspend: (did, reason) => service.suspend(did, reason),

@@ -48,6 +48,7 @@ export function streamRequest(url: string, init: StreamRequest, signal: AbortSig
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise<StreamAnswer>((resolve, reject) => {
     let answer: IncomingMessage | undefined;
+    let timer: NodeJS.Timeout | undefined;
     const fail = (e: Error) => {
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
@@ -66,7 +67,6 @@ export function streamRequest(url: string, init: StreamRequest, signal: AbortSig
       res.once('close', () => signal.removeEventListener('abort', onAbort));
       resolve(answerOf(res, status));
     });
-    let timer: NodeJS.Timeout | undefined;
     // Counted once the request is sent: a pushed body may take long, and its answer comes after it.
     req.once('finish', () => {
       if (!answer) timer = setTimeout(() => fail(new Error(`no answer within ${timeouts.headersMs} ms`)), timeouts.headersMs);

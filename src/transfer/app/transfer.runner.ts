@@ -55,10 +55,10 @@ export function createRunner(deps: { db: Kysely<DB>; store: TransferStore; outbo
   async function persist(step: Step, kind: 'insert' | 'save', before?: Transfer['state']): Promise<string[] | undefined> {
     const hook = deps.onTransition && before !== step.next.state && deps.onTransition.applies(before, step.next);
     const sends = (step.sends ?? []).map((s) => ({ topic: OUTBOX_TOPIC, url: s.url, audience: step.next.counterpartyDid, body: s.body, key: step.next.id }));
+    const rowStatement = (on: Kysely<DB>) => (kind === 'insert' ? store.insertStatement(on, step.next) : store.saveStatement(on, step.next));
     if (!step.record && !hook && sends.length && outbox.enqueueWith) {
-      const statement = kind === 'insert' ? store.insertStatement(db, step.next) : store.saveStatement(db, step.next);
       // Sent by the outbox at once: nothing to announce.
-      return (await outbox.enqueueWith(db, statement, sends)) && [];
+      return (await outbox.enqueueWith(db, rowStatement(db), sends)) && [];
     }
     if (!step.record && !hook && !sends.length) {
       // The row alone (a consumer's transfer started by the provider's message): one statement, no transaction.
@@ -70,8 +70,7 @@ export function createRunner(deps: { db: Kysely<DB>; store: TransferStore; outbo
       let ids: string[] = [];
       if (sends.length && outbox.enqueueWith && outbox.committed) {
         // The row and its messages in one statement here too (delivered once the caller says it committed).
-        const statement = kind === 'insert' ? store.insertStatement(tx, step.next) : store.saveStatement(tx, step.next);
-        const enqueued = await outbox.enqueueWith(tx, statement, sends, { afterCommit: 'caller' });
+        const enqueued = await outbox.enqueueWith(tx, rowStatement(tx), sends, { afterCommit: 'caller' });
         if (!enqueued) return undefined;
         ids = enqueued;
       } else {
